@@ -1,0 +1,200 @@
+// Conv2D, FusedConv2D (bias + ReLU as a post-op), Conv2DBackpropInput and Conv2DBackpropFilter.
+// Contract: activations are NHWC and filters HWIO (TF.js layouts), float32, used in place without copies. The
+// primitives choose their own weight layout (format_tag::any): the small filter is reordered into it on each call,
+// which lets oneDNN pick its fast direct kernels instead of im2col + gemm.
+// geometry = [N, H, W, C, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom,
+// padRight], dilation as TF.js counts it (1 = dense).
+#include "runtime.h"
+
+namespace nin {
+namespace {
+
+using namespace dnnl;
+
+struct Geometry {
+  int64_t n, h, w, c, oh, ow, oc, kh, kw;
+  dims strides, dilation, pad_l, pad_r;
+
+  explicit Geometry(const std::vector<int64_t>& g)
+      : n(g[0]), h(g[1]), w(g[2]), c(g[3]), oh(g[4]), ow(g[5]), oc(g[6]), kh(g[7]), kw(g[8]),
+        strides{g[9], g[10]}, dilation{g[11] - 1, g[12] - 1}, pad_l{g[13], g[14]}, pad_r{g[15], g[16]} {}
+
+  memory::desc src() const { return {{n, c, h, w}, dt::f32, tag::nhwc}; }
+  memory::desc dst() const { return {{n, oc, oh, ow}, dt::f32, tag::nhwc}; }
+  memory::desc user_weights() const { return {{oc, c, kh, kw}, dt::f32, tag::hwio}; }
+  memory::desc any_weights() const { return {{oc, c, kh, kw}, dt::f32, tag::any}; }
+  memory::desc bias() const { return {{oc}, dt::f32, tag::x}; }
+  size_t src_size() const { return n * h * w * c; }
+  size_t dst_size() const { return n * oh * ow * oc; }
+  size_t weights_size() const { return kh * kw * c * oc; }
+};
+
+constexpr size_t kGeometryLength = 17;
+
+convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu) {
+  convolution_forward::desc d = with_bias
+      ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(), g.any_weights(),
+                                  g.bias(), g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r)
+      : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(), g.any_weights(),
+                                  g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r);
+  primitive_attr attr = user_scratchpad_attr();
+  if (relu) {
+    post_ops ops;
+    ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
+  }
+  return convolution_forward::primitive_desc(d, attr, cpu_engine());
+}
+
+// Weights in the user's HWIO layout, moved into (or out of) the layout a primitive asked for.
+struct WeightsReorder {
+  memory::desc user, preferred;
+  bool needed;
+  reorder to_preferred, to_user;
+  Buffer buffer;
+
+  WeightsReorder(const memory::desc& user_md, const memory::desc& preferred_md)
+      : user(user_md), preferred(preferred_md), needed(user_md != preferred_md) {
+    if (needed) {
+      to_preferred = reorder(reorder::primitive_desc(cpu_engine(), user, cpu_engine(), preferred));
+      to_user = reorder(reorder::primitive_desc(cpu_engine(), preferred, cpu_engine(), user));
+    }
+  }
+
+  memory in(float* user_data) {
+    memory u(user, cpu_engine(), user_data);
+    if (!needed) return u;
+    memory p(preferred, cpu_engine(), buffer.ensure(preferred.get_size()));
+    to_preferred.execute(cpu_stream(), u, p);
+    return p;
+  }
+
+  memory out(float* user_data) {
+    return needed ? memory(preferred, cpu_engine(), buffer.ensure(preferred.get_size()))
+                  : memory(user, cpu_engine(), user_data);
+  }
+
+  void finish_out(memory& produced, float* user_data) {
+    if (!needed) return;
+    memory u(user, cpu_engine(), user_data);
+    to_user.execute(cpu_stream(), produced, u);
+  }
+};
+
+struct Forward {
+  convolution_forward::primitive_desc pd;
+  convolution_forward prim;
+  WeightsReorder weights;
+  Forward(const Geometry& g, bool with_bias, bool relu)
+      : pd(forward_pd(g, with_bias, relu)), prim(pd), weights(g.user_weights(), pd.weights_desc()) {}
+};
+
+struct BackwardData {
+  convolution_backward_data::primitive_desc pd;
+  convolution_backward_data prim;
+  WeightsReorder weights;
+  explicit BackwardData(const Geometry& g)
+      : pd(convolution_backward_data::desc(algorithm::convolution_direct, g.src(), g.any_weights(), g.dst(), g.strides,
+                                           g.dilation, g.pad_l, g.pad_r),
+           user_scratchpad_attr(), cpu_engine(), forward_pd(g, false, false)),
+        prim(pd),
+        weights(g.user_weights(), pd.weights_desc()) {}
+};
+
+struct BackwardWeights {
+  convolution_backward_weights::primitive_desc pd;
+  convolution_backward_weights prim;
+  WeightsReorder weights;
+  static convolution_backward_weights::desc make_desc(const Geometry& g, bool with_bias) {
+    return with_bias ? convolution_backward_weights::desc(algorithm::convolution_direct, g.src(), g.any_weights(),
+                                                          g.bias(), g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r)
+                     : convolution_backward_weights::desc(algorithm::convolution_direct, g.src(), g.any_weights(),
+                                                          g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r);
+  }
+  BackwardWeights(const Geometry& g, bool with_bias)
+      : pd(make_desc(g, with_bias), user_scratchpad_attr(), cpu_engine(), forward_pd(g, with_bias, false)),
+        prim(pd),
+        weights(g.user_weights(), pd.diff_weights_desc()) {}
+};
+
+// conv2d(x: [N,H,W,C], w: [KH,KW,C,OC], bias: [OC] | null, y: [N,OH,OW,OC] (written), geometry, relu)
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  return run_kernel(info, "Conv2D", [&] {
+    auto gv = int_list(info, 4, kGeometryLength, "geometry");
+    Geometry g(gv);
+    float* x = f32_array(info, 0, g.src_size(), "x");
+    float* w = f32_array(info, 1, g.weights_size(), "filter");
+    float* b = f32_array_or_null(info, 2, g.oc, "bias");
+    float* y = f32_array(info, 3, g.dst_size(), "y");
+    const bool relu = info[5].ToBoolean();
+    gv.push_back(b != nullptr);
+    gv.push_back(relu);
+    Forward& f = cached<Forward>(key_of("conv_fwd", gv), [&] { return std::make_unique<Forward>(g, b != nullptr, relu); });
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
+                                         {DNNL_ARG_WEIGHTS, f.weights.in(w)},
+                                         {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), y)},
+                                         {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.pd)}};
+    if (b != nullptr) args.emplace(DNNL_ARG_BIAS, memory(g.bias(), cpu_engine(), b));
+    f.prim.execute(cpu_stream(), args);
+    cpu_stream().wait();
+  });
+}
+
+// conv2dBackpropInput(dy: [N,OH,OW,OC], w: [KH,KW,C,OC], dx: [N,H,W,C] (written), geometry)
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+  return run_kernel(info, "Conv2DBackpropInput", [&] {
+    auto gv = int_list(info, 3, kGeometryLength, "geometry");
+    Geometry g(gv);
+    float* dy = f32_array(info, 0, g.dst_size(), "dy");
+    float* w = f32_array(info, 1, g.weights_size(), "filter");
+    float* dx = f32_array(info, 2, g.src_size(), "dx");
+    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g); });
+    b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
+                                  {DNNL_ARG_WEIGHTS, b.weights.in(w)},
+                                  {DNNL_ARG_DIFF_SRC, memory(g.src(), cpu_engine(), dx)},
+                                  {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}});
+    cpu_stream().wait();
+  });
+}
+
+// conv2dBackpropFilter(x: [N,H,W,C], dy: [N,OH,OW,OC], dw: [KH,KW,C,OC] (written), geometry,
+//                      dbias: [OC] (written) | null)
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
+  return run_kernel(info, "Conv2DBackpropFilter", [&] {
+    auto gv = int_list(info, 3, kGeometryLength, "geometry");
+    Geometry g(gv);
+    float* x = f32_array(info, 0, g.src_size(), "x");
+    float* dy = f32_array(info, 1, g.dst_size(), "dy");
+    float* dw = f32_array(info, 2, g.weights_size(), "dw");
+    float* db = f32_array_or_null(info, 4, g.oc, "dbias");
+    gv.push_back(db != nullptr);
+    BackwardWeights& b = cached<BackwardWeights>(key_of("conv_bwd_weights", gv),
+                                                 [&] { return std::make_unique<BackwardWeights>(g, db != nullptr); });
+    memory diff_weights = b.weights.out(dw);
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
+                                         {DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
+                                         {DNNL_ARG_DIFF_WEIGHTS, diff_weights},
+                                         {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}};
+    if (db != nullptr) args.emplace(DNNL_ARG_DIFF_BIAS, memory(g.bias(), cpu_engine(), db));
+    b.prim.execute(cpu_stream(), args);
+    b.weights.finish_out(diff_weights, dw);
+    cpu_stream().wait();
+  });
+}
+
+// Which implementation oneDNN picked for a forward convolution, e.g. "brgconv:avx512_core" (for the benchmark).
+Napi::Value Conv2DImplementation(const Napi::CallbackInfo& info) {
+  Geometry g(int_list(info, 0, kGeometryLength, "geometry"));
+  return Napi::String::New(info.Env(), forward_pd(g, false, false).impl_info_str());
+}
+
+}  // namespace
+
+void init_conv2d(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  exports.Set("conv2dImplementation", Napi::Function::New(env, Conv2DImplementation));
+}
+
+}  // namespace nin

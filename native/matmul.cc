@@ -1,0 +1,69 @@
+// BatchMatMul and _FusedMatMul (bias + ReLU as a post-op): C[b] = op(A[b]) · op(B[b]) on row-major float32,
+// where op transposes when asked; a batch of 1 broadcasts. Transposes are expressed as strides, never copied.
+// dims = [batchA, batchB, M, K, N, transposeA, transposeB]
+#include "runtime.h"
+
+namespace nin {
+namespace {
+
+using namespace dnnl;
+
+struct Dims {
+  int64_t ba, bb, m, k, n;
+  bool ta, tb;
+  explicit Dims(const std::vector<int64_t>& d) : ba(d[0]), bb(d[1]), m(d[2]), k(d[3]), n(d[4]), ta(d[5] != 0), tb(d[6] != 0) {}
+  int64_t batch() const { return std::max(ba, bb); }
+  memory::desc a() const { return {{ba, m, k}, dt::f32, ta ? dims{m * k, 1, m} : dims{m * k, k, 1}}; }
+  memory::desc b() const { return {{bb, k, n}, dt::f32, tb ? dims{k * n, 1, k} : dims{k * n, n, 1}}; }
+  memory::desc c() const { return {{batch(), m, n}, dt::f32, dims{m * n, n, 1}}; }
+  memory::desc bias() const { return {{1, 1, n}, dt::f32, dims{n, n, 1}}; }
+};
+
+struct MatMul {
+  matmul::primitive_desc pd;
+  matmul prim;
+  static matmul::primitive_desc make(const Dims& d, bool with_bias, bool relu) {
+    primitive_attr attr = user_scratchpad_attr();
+    if (relu) {
+      post_ops ops;
+      ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    matmul::desc desc = with_bias ? matmul::desc(d.a(), d.b(), d.bias(), d.c()) : matmul::desc(d.a(), d.b(), d.c());
+    return matmul::primitive_desc(desc, attr, cpu_engine());
+  }
+  MatMul(const Dims& d, bool with_bias, bool relu) : pd(make(d, with_bias, relu)), prim(pd) {}
+};
+
+// matmul(a, b, bias: [N] | null, c (written), dims, relu)
+Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
+  return run_kernel(info, "BatchMatMul", [&] {
+    auto dv = int_list(info, 4, 7, "dims");
+    Dims d(dv);
+    if (d.ba != d.bb && d.ba != 1 && d.bb != 1) {
+      throw Napi::RangeError::New(info.Env(), "batch sizes " + std::to_string(d.ba) + " and " + std::to_string(d.bb) +
+                                                   " do not broadcast");
+    }
+    float* a = f32_array(info, 0, d.ba * d.m * d.k, "a");
+    float* b = f32_array(info, 1, d.bb * d.k * d.n, "b");
+    float* bias = f32_array_or_null(info, 2, d.n, "bias");
+    float* c = f32_array(info, 3, d.batch() * d.m * d.n, "c");
+    const bool relu = info[5].ToBoolean();
+    dv.push_back(bias != nullptr);
+    dv.push_back(relu);
+    MatMul& mm = cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu); });
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(d.a(), cpu_engine(), a)},
+                                         {DNNL_ARG_WEIGHTS, memory(d.b(), cpu_engine(), b)},
+                                         {DNNL_ARG_DST, memory(d.c(), cpu_engine(), c)},
+                                         {DNNL_ARG_SCRATCHPAD, scratchpad_for(mm.pd)}};
+    if (bias != nullptr) args.emplace(DNNL_ARG_BIAS, memory(d.bias(), cpu_engine(), bias));
+    mm.prim.execute(cpu_stream(), args);
+    cpu_stream().wait();
+  });
+}
+
+}  // namespace
+
+void init_matmul(Napi::Env env, Napi::Object exports) { exports.Set("matmul", Napi::Function::New(env, MatMulKernel)); }
+
+}  // namespace nin

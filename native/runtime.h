@@ -1,0 +1,89 @@
+// Shared plumbing for every kernel: the oneDNN engine and stream, argument checking, flush-to-zero, the user
+// scratchpad, the primitive cache and the conversion of oneDNN errors into JS errors. Knows no model.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace nin {
+
+using dims = dnnl::memory::dims;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+dnnl::engine& cpu_engine();
+dnnl::stream& cpu_stream();
+
+// Sets FTZ/DAZ on the calling (JS) thread for the duration of a kernel and restores the caller's mode after, so
+// JavaScript arithmetic keeps IEEE semantics. OpenMP workers have it set permanently (see set_num_threads).
+class FlushDenormals {
+ public:
+  FlushDenormals();
+  ~FlushDenormals();
+
+ private:
+  unsigned int saved_;
+};
+
+// Every OpenMP worker gets FTZ/DAZ; called at load time and whenever the thread count changes.
+void set_num_threads(int n);
+int num_threads();
+
+// Argument access. `what` names the argument in error messages.
+float* f32_array(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
+float* f32_array_or_null(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
+std::vector<int64_t> int_list(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
+int64_t product(const std::vector<int64_t>& v);
+
+// One growing buffer handed to every primitive as its scratchpad (primitives are made with
+// scratchpad_mode::user): oneDNN would otherwise allocate, and page-fault, a fresh one on every call.
+dnnl::memory scratchpad_for(const dnnl::primitive_desc_base& pd);
+dnnl::primitive_attr user_scratchpad_attr();
+
+// A reusable aligned buffer, e.g. for weights reordered into a primitive's preferred layout.
+class Buffer {
+ public:
+  void* ensure(size_t bytes);
+
+ private:
+  std::unique_ptr<float[], void (*)(float*)> data_{nullptr, [](float*) {}};
+  size_t bytes_ = 0;
+};
+
+// Primitives are expensive to create and cheap to run: each kernel caches its prepared objects by a key string
+// made of everything that shapes the primitive.
+template <class T>
+T& cached(const std::string& key, const std::function<std::unique_ptr<T>()>& make) {
+  static std::unordered_map<std::string, std::unique_ptr<T>> cache;
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, make()).first;
+  return *it->second;
+}
+
+std::string key_of(const char* kind, const std::vector<int64_t>& numbers);
+
+// Runs `body` under the flush-to-zero guard and turns oneDNN errors into JS errors naming the kernel.
+Napi::Value run_kernel(const Napi::CallbackInfo& info, const char* kernel, const std::function<void()>& body);
+
+// Registration of each kernel family's entry points on the module's exports.
+void init_conv2d(Napi::Env env, Napi::Object exports);
+void init_pool2d(Napi::Env env, Napi::Object exports);
+void init_matmul(Napi::Env env, Napi::Object exports);
+void init_binary(Napi::Env env, Napi::Object exports);
+void init_reduce(Napi::Env env, Napi::Object exports);
+void init_eltwise(Napi::Env env, Napi::Object exports);
+
+}  // namespace nin
+
+namespace nin {
+// A dense row-major float32 descriptor of any rank (the layout of every TF.js tensor).
+dnnl::memory::desc plain_desc(const std::vector<int64_t>& shape);
+}  // namespace nin

@@ -1,0 +1,57 @@
+// The one place that loads the native addon (build/Release/onednn.node) and the one description of what it
+// exports. Every array argument is a dense float32 TypedArray in TF.js layout (NHWC activations, HWIO filters);
+// outputs are allocated by the caller and written in place.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+export type PoolKind = 'max' | 'avg';
+
+/** [N, H, W, C, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight] */
+export type ConvGeometry = number[];
+/** [N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, padBottom, padRight] */
+export type PoolGeometry = number[];
+/** [batchA, batchB, M, K, N, transposeA, transposeB] */
+export type MatMulDims = number[];
+
+export interface OneDnnAddon {
+  info(): { version: string; cpuIsa: number; threads: number };
+  setNumThreads(threads: number): void;
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, g: ConvGeometry, relu: boolean): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, g: ConvGeometry): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null): void;
+  conv2dImplementation(g: ConvGeometry): string;
+  pool2d(kind: PoolKind, x: Float32Array, y: Float32Array, g: PoolGeometry): void;
+  pool2dGrad(kind: PoolKind, dy: Float32Array, x: Float32Array | null, dx: Float32Array, g: PoolGeometry): void;
+  matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean): void;
+  binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array): void;
+  reduce(op: ReduceOp, x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): void;
+  relu(x: Float32Array, y: Float32Array): void;
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  step(x: Float32Array, y: Float32Array, alpha: number): void;
+}
+
+const addonPath = fileURLToPath(new URL('../../../build/Release/onednn.node', import.meta.url));
+let loaded: OneDnnAddon | undefined;
+
+/** Loads the addon once; throws an error that says what to install when it cannot. */
+export function loadAddon(): OneDnnAddon {
+  if (loaded) return loaded;
+  if (!existsSync(addonPath)) {
+    throw new Error(
+      `the onednn backend needs the native addon ${addonPath}, which was not built. ` +
+        'Install oneDNN (apt-get install libdnnl-dev) and rebuild it with `npm rebuild` (or `npm ci`).',
+    );
+  }
+  try {
+    loaded = createRequire(import.meta.url)(addonPath) as OneDnnAddon;
+  } catch (err) {
+    throw new Error(
+      `the onednn backend's addon ${addonPath} failed to load (${(err as Error).message}). ` +
+        'Is oneDNN installed (apt-get install libdnnl-dev)? Rebuild with `npm rebuild`.',
+    );
+  }
+  return loaded;
+}

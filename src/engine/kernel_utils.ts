@@ -1,0 +1,50 @@
+// Helpers shared by the native kernels: typed access to tensor storage, output allocation, and the fall-back to
+// the inherited CPU kernel for cases the native path does not cover (other dtypes, layouts, tiny tensors).
+import { getKernel, type KernelFunc, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import type { OneDnnBackend } from './backend.js';
+
+/** Below this many elements a native call (fixed cost of a few µs) is slower than the JS loop. */
+export const NATIVE_MIN_ELEMENTS = 16384;
+
+export function f32(backend: OneDnnBackend, t: TensorInfo): Float32Array {
+  const values = backend.data.get(t.dataId).values;
+  if (!(values instanceof Float32Array)) throw new Error(`onednn: expected float32 storage, got ${t.dtype}`);
+  return values;
+}
+
+export function isFloat32(...tensors: TensorInfo[]): boolean {
+  return tensors.every((t) => t.dtype === 'float32' && t.shape.every((d) => d > 0));
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Uninitialised float32 storage: the kernel overwrites every element, so the zero-fill of `new Float32Array`
+ * would be wasted bandwidth on the largest tensors of a step.
+ */
+export function allocFloat32(size: number): Float32Array {
+  const bytes = Buffer.allocUnsafeSlow(size * 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, size);
+}
+
+/** Runs `fill` on fresh storage of `shape` and wraps it as a float32 tensor of the backend. */
+export function output(backend: OneDnnBackend, shape: number[], fill: (out: Float32Array) => void): TensorInfo {
+  const values = allocFloat32(sizeOf(shape));
+  fill(values);
+  return backend.makeTensorInfo(shape, 'float32', values);
+}
+
+type KernelArgs = { inputs: NamedTensorInfoMap; backend: OneDnnBackend; attrs?: object };
+
+/** The CPU backend's implementation of `kernelName`, run on this backend's data. */
+export function cpuKernel(kernelName: string): (args: KernelArgs) => TensorInfo {
+  let fn: KernelFunc | undefined;
+  return (args) => {
+    fn ??= getKernel(kernelName, 'cpu')?.kernelFunc;
+    if (!fn) throw new Error(`onednn: no cpu kernel ${kernelName} to fall back to`);
+    return fn(args as Parameters<KernelFunc>[0]) as TensorInfo;
+  };
+}

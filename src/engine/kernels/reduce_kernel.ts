@@ -1,0 +1,33 @@
+// Reductions over any axes: the bias gradient (Sum over N, H, W), global average pooling (Mean), Max, Min.
+import { backend_util, Max, Mean, Min, Sum, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs-core';
+
+import type { ReduceOp } from '../addon.js';
+import type { OneDnnBackend } from '../backend.js';
+import { cpuKernel, f32, isFloat32, NATIVE_MIN_ELEMENTS, output, sizeOf } from '../kernel_utils.js';
+
+type ReduceAttrs = { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
+
+function reduceKernel(kernelName: string, op: ReduceOp): KernelConfig {
+  const fallback = cpuKernel(kernelName);
+  return {
+    kernelName,
+    backendName: 'onednn',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x } = inputs as { x: TensorInfo };
+      const { axis, reductionIndices, keepDims } = attrs as unknown as ReduceAttrs;
+      const be = backend as OneDnnBackend;
+      const axes = util.parseAxisParam(axis ?? reductionIndices ?? [], x.shape);
+      if (!isFloat32(x) || axes.length === 0 || sizeOf(x.shape) < NATIVE_MIN_ELEMENTS) {
+        return fallback({ inputs, backend: be, attrs });
+      }
+      const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+      const outShape = keepDims ? kept : backend_util.computeOutAndReduceShapes(x.shape, axes)[0];
+      return output(be, outShape, (y) => be.addon.reduce(op, f32(be, x), x.shape, y, kept));
+    },
+  };
+}
+
+export const sumConfig = reduceKernel(Sum, 'sum');
+export const meanConfig = reduceKernel(Mean, 'mean');
+export const maxConfig = reduceKernel(Max, 'max');
+export const minConfig = reduceKernel(Min, 'min');
