@@ -33,7 +33,9 @@ export interface OneDnnAddon {
   step(x: Float32Array, y: Float32Array, alpha: number): void;
 }
 
-const addonPath = fileURLToPath(new URL('../../../build/Release/onednn.node', import.meta.url));
+// NIN_ONEDNN_ADDON points at another build of the addon (and lets tests simulate a missing one).
+const addonPath =
+  process.env.NIN_ONEDNN_ADDON ?? fileURLToPath(new URL('../../../build/Release/onednn.node', import.meta.url));
 let loaded: OneDnnAddon | undefined;
 
 /** Loads the addon once; throws an error that says what to install when it cannot. */

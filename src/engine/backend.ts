@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import { loadAddon, type OneDnnAddon } from './addon.js';
+import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
 
 export const BACKEND_NAME = 'onednn'; // no '_': TF.js's kernel registry splits its keys on it
@@ -33,9 +34,10 @@ export function registerOnednnBackend(): void {
   tf.registerBackend(BACKEND_NAME, () => new OneDnnBackend(addon), 0);
   tf.copyRegisteredKernels('cpu', BACKEND_NAME);
   for (const kernel of nativeKernels) {
-    tf.unregisterKernel(kernel.kernelName, BACKEND_NAME);
+    if (tf.getKernel(kernel.kernelName, BACKEND_NAME)) tf.unregisterKernel(kernel.kernelName, BACKEND_NAME);
     tf.registerKernel({ ...kernel, backendName: BACKEND_NAME });
   }
+  tf.registerGradient(reluGradConfig);
   registered = true;
 }
 

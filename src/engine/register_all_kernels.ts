@@ -10,6 +10,7 @@ import { batchMatMulConfig, fusedMatMulConfig } from './kernels/matmul_kernel.js
 import { avgPoolConfig, avgPoolGradConfig, maxPoolConfig, maxPoolGradConfig } from './kernels/pool2d_kernel.js';
 import { maxConfig, meanConfig, minConfig, sumConfig } from './kernels/reduce_kernel.js';
 import { reluConfig } from './kernels/Relu.js';
+import { reluGradConfig } from './kernels/ReluGrad.js';
 import { stepConfig } from './kernels/Step.js';
 
 export const nativeKernels: KernelConfig[] = [
@@ -18,5 +19,5 @@ export const nativeKernels: KernelConfig[] = [
   batchMatMulConfig, fusedMatMulConfig,
   addConfig, subConfig, multiplyConfig, realDivConfig, maximumConfig, minimumConfig,
   sumConfig, meanConfig, maxConfig, minConfig,
-  reluConfig, stepConfig,
+  reluConfig, reluGradConfig, stepConfig,
 ];

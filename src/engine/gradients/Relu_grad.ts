@@ -1,0 +1,23 @@
+// ReLU's gradient, replacing TF.js's stock one (mul(dy, cast(step(x)))) for every backend:
+// - it saves the ReLU's output instead of its input: y > 0 exactly where x > 0, and y is kept alive anyway as the
+//   next layer's input, so the pre-activation tensor of each conv layer can be freed right after the forward pass;
+// - on `onednn` it is one native pass (ReluGrad) instead of three (Step, Cast, Multiply).
+// Other backends compute the stock formula on y, which gives the same values.
+import * as tf from '@tensorflow/tfjs-core';
+
+export const RELU_GRAD = 'ReluGrad';
+
+export const reluGradConfig: tf.GradConfig = {
+  kernelName: tf.Relu,
+  outputsToSave: [true],
+  gradFunc: (dy, saved) => {
+    const [y] = saved as [tf.Tensor];
+    const grad = dy as tf.Tensor;
+    return {
+      x: () =>
+        tf.getBackend() === 'onednn' && grad.dtype === 'float32'
+          ? (tf.engine().runKernel(RELU_GRAD, { dy: grad, y }) as tf.Tensor)
+          : tf.mul(grad, tf.cast(tf.step(y), 'float32')),
+    };
+  },
+};
