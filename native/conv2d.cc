@@ -101,6 +101,42 @@ struct BackwardData {
         weights(g.user_weights(), pd.weights_desc()) {}
 };
 
+// For stride 1 without dilation, the data gradient is a forward convolution of dy with the filter rotated by 180°,
+// its channel axes swapped, and padding K-1-p on each side. oneDNN's NHWC forward kernels (brgconv) run that about
+// twice as fast as its backward-data kernels: 48 vs 98 ms for NiN's 5×5 96→256 layer at batch 32 here.
+bool data_gradient_as_forward(const Geometry& g) {
+  const bool dense = g.strides == dims{1, 1} && g.dilation == dims{0, 0};
+  const bool pads_fit = g.pad_l[0] < g.kh && g.pad_r[0] < g.kh && g.pad_l[1] < g.kw && g.pad_r[1] < g.kw;
+  return dense && pads_fit;
+}
+
+std::vector<int64_t> flipped_geometry(const Geometry& g) {
+  return {g.n, g.oh, g.ow, g.oc, g.h, g.w, g.c, g.kh, g.kw, 1, 1, 1, 1,
+          g.kh - 1 - g.pad_l[0], g.kw - 1 - g.pad_l[1], g.kh - 1 - g.pad_r[0], g.kw - 1 - g.pad_r[1]};
+}
+
+struct BackwardDataAsForward {
+  Geometry flipped_g;
+  Forward forward;
+  Buffer flipped_weights;
+  explicit BackwardDataAsForward(const Geometry& g)
+      : flipped_g(flipped_geometry(g)), forward(flipped_g, false, false) {}
+
+  // w: [KH, KW, C, OC] → w': [KH, KW, OC, C] with w'[a][b][o][i] = w[KH-1-a][KW-1-b][i][o]
+  float* flip(const float* w, const Geometry& g) {
+    float* out = static_cast<float*>(flipped_weights.ensure(g.weights_size() * sizeof(float)));
+    const int64_t taps = g.kh * g.kw;
+#pragma omp parallel for schedule(static)
+    for (int64_t t = 0; t < taps; ++t) {
+      const float* src = w + (taps - 1 - t) * g.c * g.oc;
+      float* dst = out + t * g.c * g.oc;
+      for (int64_t i = 0; i < g.c; ++i)
+        for (int64_t o = 0; o < g.oc; ++o) dst[o * g.c + i] = src[i * g.oc + o];
+    }
+    return out;
+  }
+};
+
 struct BackwardWeights {
   convolution_backward_weights::primitive_desc pd;
   convolution_backward_weights prim;
@@ -148,6 +184,16 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     float* dy = f32_array(info, 0, g.dst_size(), "dy");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
     float* dx = f32_array(info, 2, g.src_size(), "dx");
+    if (data_gradient_as_forward(g)) {
+      BackwardDataAsForward& f = cached<BackwardDataAsForward>(
+          key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g); });
+      f.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(f.flipped_g.src(), cpu_engine(), dy)},
+                                            {DNNL_ARG_WEIGHTS, f.forward.weights.in(f.flip(w, g))},
+                                            {DNNL_ARG_DST, memory(f.flipped_g.dst(), cpu_engine(), dx)},
+                                            {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.forward.pd)}});
+      cpu_stream().wait();
+      return;
+    }
     BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g); });
     b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
                                   {DNNL_ARG_WEIGHTS, b.weights.in(w)},
@@ -156,6 +202,26 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     cpu_stream().wait();
   });
 }
+
+// A 1×1, stride-1, unpadded convolution is a matrix product over the N·H·W pixels, so its filter gradient is
+// dW[C, OC] = Xᵀ[C, P] · dY[P, OC], which oneDNN's matmul runs faster than its 1×1 backward-weights kernel.
+bool filter_gradient_as_matmul(const Geometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.strides == dims{1, 1} && g.pad_l == dims{0, 0} && g.pad_r == dims{0, 0} &&
+         g.oh == g.h && g.ow == g.w;
+}
+
+struct FilterGradientMatMul {
+  matmul::primitive_desc pd;
+  matmul prim;
+  memory::desc x, dy, dw;
+  explicit FilterGradientMatMul(const Geometry& g)
+      : x({g.c, g.n * g.h * g.w}, dt::f32, dims{1, g.c}),
+        dy({g.n * g.h * g.w, g.oc}, dt::f32, dims{g.oc, 1}),
+        dw({g.c, g.oc}, dt::f32, dims{g.oc, 1}) {
+    pd = matmul::primitive_desc(matmul::desc(x, dy, dw), user_scratchpad_attr(), cpu_engine());
+    prim = matmul(pd);
+  }
+};
 
 // conv2dBackpropFilter(x: [N,H,W,C], dy: [N,OH,OW,OC], dw: [KH,KW,C,OC] (written), geometry,
 //                      dbias: [OC] (written) | null)
@@ -167,6 +233,16 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     float* dy = f32_array(info, 1, g.dst_size(), "dy");
     float* dw = f32_array(info, 2, g.weights_size(), "dw");
     float* db = f32_array_or_null(info, 4, g.oc, "dbias");
+    if (db == nullptr && filter_gradient_as_matmul(g)) {
+      FilterGradientMatMul& m = cached<FilterGradientMatMul>(
+          key_of("conv_bwd_weights_matmul", gv), [&] { return std::make_unique<FilterGradientMatMul>(g); });
+      m.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(m.x, cpu_engine(), x)},
+                                    {DNNL_ARG_WEIGHTS, memory(m.dy, cpu_engine(), dy)},
+                                    {DNNL_ARG_DST, memory(m.dw, cpu_engine(), dw)},
+                                    {DNNL_ARG_SCRATCHPAD, scratchpad_for(m.pd)}});
+      cpu_stream().wait();
+      return;
+    }
     gv.push_back(db != nullptr);
     BackwardWeights& b = cached<BackwardWeights>(key_of("conv_bwd_weights", gv),
                                                  [&] { return std::make_unique<BackwardWeights>(g, db != nullptr); });

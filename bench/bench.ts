@@ -1,0 +1,116 @@
+// `npm run bench [-- --json] [--rounds R] [--steps S] [--warmup W] [--threads T] [--size N] [--no-torch]`
+// NiN@224 throughput on the onednn backend against PyTorch CPU on the same machine, in the same run, with the same
+// thread count: training at batch 32 and 128, inference at batch 32. Every (system, configuration) runs once per
+// round in a fresh process, rounds interleaved, so drift on a shared machine hits all systems alike.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { median } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    threads: { type: 'string', default: String(cpus().length) },
+    size: { type: 'string', default: '224' },
+    'no-torch': { type: 'boolean', default: false },
+    nchw: { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+
+interface Config { mode: 'train' | 'infer'; batch: number }
+interface System { name: string; command: (c: Config, profile: boolean) => [string, string[]] }
+interface Round { img_per_s_median: number; img_per_s_min: number; img_per_s_max: number; step_seconds: number[];
+  peak_rss_mb: number; profile?: { kernel: string; calls: number; ms: number }[]; error?: string }
+
+const configs: Config[] = [{ mode: 'train', batch: 32 }, { mode: 'train', batch: 128 }, { mode: 'infer', batch: 32 }];
+const common = (c: Config) => ['--mode', c.mode, '--batch', String(c.batch), '--size', values.size!, '--steps',
+  values.steps!, '--warmup', values.warmup!, '--threads', values.threads!];
+const worker = fileURLToPath(new URL('./nin_worker.js', import.meta.url));
+const torchScript = fileURLToPath(new URL('../../bench/torch_nin.py', import.meta.url));
+
+const systems: System[] = [{
+  name: 'tfjs onednn',
+  command: (c, profile) => [process.execPath, [worker, ...common(c), ...(profile ? ['--profile'] : [])]],
+}];
+const torchAvailable = !values['no-torch'] && spawnSync(values.python!, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (torchAvailable) {
+  systems.push({ name: 'pytorch channels_last', command: (c) => [values.python!, [torchScript, ...common(c), '--layout', 'channels_last']] });
+  if (values.nchw) systems.push({ name: 'pytorch nchw', command: (c) => [values.python!, [torchScript, ...common(c), '--layout', 'nchw']] });
+}
+
+function run(system: System, config: Config, profile: boolean): Round {
+  const [cmd, args] = system.command(config, profile);
+  const env = { ...process.env, OMP_NUM_THREADS: values.threads! };
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as Round;
+    if (parsed.error || r.status !== 0) return { ...parsed, error: parsed.error ?? r.stderr.slice(-500) };
+    return parsed;
+  } catch {
+    return { error: `exit ${r.status}: ${r.stderr.slice(-500)}` } as Round;
+  }
+}
+
+const log = (s: string) => { if (!values.json) process.stderr.write(s + '\n'); };
+const rounds = Number(values.rounds);
+const results = new Map<string, Round[]>();
+const key = (s: System, c: Config) => `${s.name}|${c.mode}|${c.batch}`;
+for (let round = 0; round < rounds; round++) {
+  for (const config of configs) {
+    for (const system of systems) {
+      const r = run(system, config, round === 0 && config.mode === 'train' && config.batch === 32 && system.name === 'tfjs onednn');
+      log(`round ${round + 1}/${rounds} ${system.name.padEnd(22)} ${config.mode} b${config.batch}: ` +
+        (r.error ? `error ${r.error}` : `${r.img_per_s_median.toFixed(1)} img/s (min ${r.img_per_s_min.toFixed(1)}, max ${r.img_per_s_max.toFixed(1)})`));
+      results.set(key(system, config), [...(results.get(key(system, config)) ?? []), r]);
+    }
+  }
+}
+
+// Summary over all rounds: median of every timed step; min-max of per-step rates; spread of step times.
+const rows = configs.flatMap((c) => systems.map((s) => {
+  const rs = (results.get(key(s, c)) ?? []).filter((r) => !r.error);
+  const steps = rs.flatMap((r) => r.step_seconds);
+  const rates = steps.map((t) => c.batch / t);
+  return {
+    system: s.name, mode: c.mode, batch: c.batch,
+    img_per_s: steps.length ? c.batch / median(steps) : null,
+    img_per_s_min: rates.length ? Math.min(...rates) : null,
+    img_per_s_max: rates.length ? Math.max(...rates) : null,
+    spread_pct: steps.length ? (100 * (Math.max(...steps) - Math.min(...steps))) / Math.min(...steps) : null,
+    peak_rss_mb: rs.length ? Math.max(...rs.map((r) => r.peak_rss_mb)) : null,
+    errors: (results.get(key(s, c)) ?? []).filter((r) => r.error).map((r) => r.error),
+  };
+}));
+const ratios = configs.map((c) => {
+  const ours = rows.find((r) => r.system === 'tfjs onednn' && r.mode === c.mode && r.batch === c.batch)?.img_per_s;
+  const peers = rows.filter((r) => r.system !== 'tfjs onednn' && r.mode === c.mode && r.batch === c.batch);
+  return { mode: c.mode, batch: c.batch, vs: Object.fromEntries(peers.map((p) => [p.system, ours && p.img_per_s ? ours / p.img_per_s : null])) };
+});
+const profile = results.get(key(systems[0]!, configs[0]!))?.[0]?.profile;
+const meta = { size: Number(values.size), threads: Number(values.threads), rounds, steps: Number(values.steps),
+  warmup: Number(values.warmup), torch: torchAvailable, cpu: cpus()[0]?.model, date: new Date().toISOString() };
+
+if (values.json) {
+  console.log(JSON.stringify({ meta, rows, ratios, profile }, null, 1));
+} else {
+  const f = (x: number | null, d = 1) => (x == null ? '—' : x.toFixed(d));
+  console.log(`\nNiN@${meta.size}, ${meta.threads} threads, ${rounds} rounds × ${meta.steps} steps (after ${meta.warmup} warm-up), ${meta.cpu}`);
+  console.log('| system | mode | batch | img/s (median) | min–max | step spread | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.system} | ${r.mode} | ${r.batch} | ${f(r.img_per_s)} | ${f(r.img_per_s_min)}–${f(r.img_per_s_max)} | ${f(r.spread_pct, 0)} % | ${f(r.peak_rss_mb, 0)} |`);
+  }
+  console.log('\nratio onednn / peer:');
+  for (const r of ratios) console.log(`  ${r.mode} b${r.batch}: ` + Object.entries(r.vs).map(([k, v]) => `${f(v, 2)}× ${k}`).join(', '));
+  if (profile) {
+    console.log('\nper-kernel profile, one onednn training step at batch 32:');
+    for (const p of profile.slice(0, 16)) console.log(`  ${p.kernel.padEnd(24)} ${String(p.calls).padStart(4)} calls ${p.ms.toFixed(1).padStart(9)} ms`);
+  }
+}

@@ -1,0 +1,43 @@
+// d2l's Classifier: softmax cross-entropy on integer labels, and accuracy. The network outputs logits.
+import * as tf from '@tensorflow/tfjs';
+
+import { type Batch, Module, type StepMetrics } from './module.js';
+
+export abstract class Classifier extends Module {
+  abstract readonly numClasses: number;
+
+  loss(yHat: tf.Tensor, y: tf.Tensor1D): tf.Scalar {
+    return tf.losses.softmaxCrossEntropy(tf.oneHot(y, this.numClasses), yHat) as tf.Scalar;
+  }
+
+  /** Fraction of the batch whose highest logit is the true class. */
+  accuracy(yHat: tf.Tensor, y: tf.Tensor1D): tf.Scalar {
+    return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(yHat, 1), tf.cast(y, 'int32')), 'float32')));
+  }
+
+  override trainingStep(batch: Batch, optimizer: tf.Optimizer): StepMetrics {
+    let acc: tf.Scalar | undefined;
+    const loss = tf.tidy(() =>
+      optimizer.minimize(() => {
+        const yHat = this.forward(batch.x, true);
+        acc = tf.keep(this.accuracy(yHat, batch.y)); // not on the loss's path: the tape prunes it
+        return this.loss(yHat, batch.y);
+      }, true)!,
+    );
+    const metrics = { loss: loss.dataSync()[0]!, acc: acc!.dataSync()[0]! };
+    tf.dispose([loss, acc!]);
+    return metrics;
+  }
+
+  override validationStep(batch: Batch): StepMetrics {
+    return tf.tidy(() => {
+      const yHat = this.forward(batch.x, false);
+      return { loss: this.loss(yHat, batch.y).dataSync()[0]!, acc: this.accuracy(yHat, batch.y).dataSync()[0]! };
+    });
+  }
+
+  /** Class probabilities, [B, numClasses]. */
+  predictProbabilities(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(this.forward(x, false)) as tf.Tensor2D);
+  }
+}
