@@ -1,4 +1,4 @@
-// Elementwise binary ops with broadcasting (Add, Sub, Multiply, RealDiv, Maximum, Minimum) on float32.
+// Elementwise binary ops with broadcasting (Add, Sub, Multiply, RealDiv) on float32.
 // Contract: both shapes have the output's rank; `a` has the output's shape and each dim of `b` equals it or is 1
 // (TF.js's side swaps commutative operands to get there). Outputs may not alias inputs.
 #include "runtime.h"
@@ -13,8 +13,6 @@ algorithm algorithm_of(const std::string& op, const Napi::Env& env) {
   if (op == "sub") return algorithm::binary_sub;
   if (op == "mul") return algorithm::binary_mul;
   if (op == "div") return algorithm::binary_div;
-  if (op == "max") return algorithm::binary_max;
-  if (op == "min") return algorithm::binary_min;
   throw Napi::TypeError::New(env, "unknown binary op '" + op + "'");
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 export type PoolKind = 'max' | 'avg';
 
@@ -29,7 +29,7 @@ export interface OneDnnAddon {
   binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array): void;
   reduce(op: ReduceOp, x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): void;
   relu(x: Float32Array, y: Float32Array): void;
-  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
 }
 

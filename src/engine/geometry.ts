@@ -21,7 +21,23 @@ export function poolGeometry(c: backend_util.Conv2DInfo): PoolGeometry {
   ];
 }
 
-/** oneDNN computes channels-last convolutions without dilation in gradients, as TF.js does. */
+/**
+ * Whether oneDNN accepts the geometry: its output size must follow from input, padding, filter and stride with
+ * floor rounding. TF.js's 'ceil'/'round' dimRoundingMode with numeric padding can give one row or column more, which
+ * goes to the CPU kernel instead.
+ */
+export function isOneDnnGeometry(c: backend_util.Conv2DInfo): boolean {
+  const p = c.padInfo;
+  const out = (size: number, pad: number, filter: number, dilation: number, stride: number) =>
+    Math.floor((size + pad - ((filter - 1) * dilation + 1)) / stride) + 1;
+  return (
+    c.outHeight > 0 && c.outWidth > 0 &&
+    out(c.inHeight, p.top + p.bottom, c.filterHeight, c.dilationHeight, c.strideHeight) === c.outHeight &&
+    out(c.inWidth, p.left + p.right, c.filterWidth, c.dilationWidth, c.strideWidth) === c.outWidth
+  );
+}
+
+/** Channels-last convolutions with a geometry oneDNN accepts. */
 export function isNativeConv(c: backend_util.Conv2DInfo): boolean {
-  return c.dataFormat === 'channelsLast' && c.outHeight > 0 && c.outWidth > 0;
+  return c.dataFormat === 'channelsLast' && isOneDnnGeometry(c);
 }

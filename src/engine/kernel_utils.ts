@@ -7,10 +7,15 @@ import type { OneDnnBackend } from './backend.js';
 /** Below this many elements a native call (fixed cost of a few µs) is slower than the JS loop. */
 export const NATIVE_MIN_ELEMENTS = 16384;
 
+/**
+ * The float32 values of a tensor. A float32 tensor made by casting int32 or bool shares the original integer
+ * storage on the CPU backend, so such storage is converted (a copy the caller does not keep).
+ */
 export function f32(backend: OneDnnBackend, t: TensorInfo): Float32Array {
   const values = backend.data.get(t.dataId).values;
-  if (!(values instanceof Float32Array)) throw new Error(`onednn: expected float32 storage, got ${t.dtype}`);
-  return values;
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Int32Array || values instanceof Uint8Array) return Float32Array.from(values);
+  throw new Error(`onednn: tensor of dtype ${t.dtype} has no numeric storage`);
 }
 
 export function isFloat32(...tensors: TensorInfo[]): boolean {

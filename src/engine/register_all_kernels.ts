@@ -1,7 +1,7 @@
 // Every kernel the onednn backend runs natively; all others are inherited from the CPU backend.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
-import { addConfig, maximumConfig, minimumConfig, multiplyConfig, realDivConfig, subConfig } from './kernels/binary_kernel.js';
+import { addConfig, multiplyConfig, realDivConfig, subConfig } from './kernels/binary_kernel.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
@@ -17,7 +17,7 @@ export const nativeKernels: KernelConfig[] = [
   conv2DConfig, fusedConv2DConfig, conv2DBackpropInputConfig, conv2DBackpropFilterConfig,
   maxPoolConfig, maxPoolGradConfig, avgPoolConfig, avgPoolGradConfig,
   batchMatMulConfig, fusedMatMulConfig,
-  addConfig, subConfig, multiplyConfig, realDivConfig, maximumConfig, minimumConfig,
+  addConfig, subConfig, multiplyConfig, realDivConfig,
   sumConfig, meanConfig, maxConfig, minConfig,
   reluConfig, reluGradConfig, stepConfig,
 ];

@@ -1,7 +1,6 @@
 // Broadcasting elementwise binary ops (bias adds, gradient products, SGD updates) on float32 tensors.
-import {
-  Add, backend_util, Maximum, Minimum, Multiply, RealDiv, Sub, type KernelConfig, type TensorInfo, util,
-} from '@tensorflow/tfjs-core';
+// Maximum and Minimum stay on the CPU kernels: oneDNN's binary max/min drop a NaN in the first operand.
+import { Add, backend_util, Multiply, RealDiv, Sub, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
 import type { BinaryOp } from '../addon.js';
 import type { OneDnnBackend } from '../backend.js';
@@ -39,5 +38,3 @@ export const addConfig = binaryKernel(Add, 'add', true);
 export const subConfig = binaryKernel(Sub, 'sub', false);
 export const multiplyConfig = binaryKernel(Multiply, 'mul', true);
 export const realDivConfig = binaryKernel(RealDiv, 'div', false);
-export const maximumConfig = binaryKernel(Maximum, 'max', true);
-export const minimumConfig = binaryKernel(Minimum, 'min', true);

@@ -1,6 +1,6 @@
 // BatchMatMul and _FusedMatMul (bias + ReLU post-ops): the dense layers of AlexNet and VGG.
 import {
-  BatchMatMul, _FusedMatMul, type KernelConfig, type TensorInfo, util,
+  backend_util, BatchMatMul, _FusedMatMul, type KernelConfig, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend.js';
@@ -27,9 +27,17 @@ function matmulKernel(kernelName: string): KernelConfig {
       const outerB = bm.shape.slice(0, -2);
       const batchA = sizeOf(outerA);
       const batchB = sizeOf(outerB);
-      const outer = batchB === 1 && batchA >= 1 ? outerA : batchA === 1 ? outerB : util.arraysEqual(outerA, outerB) ? outerA : null;
+      let outer: number[];
+      try {
+        outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
+      } catch {
+        return run(); // the CPU kernel reports the mismatch
+      }
+      // oneDNN broadcasts a whole batch of 1 only: [2,3] against [3] or [3,1] against [1,3] go to the CPU kernel
+      const batch = sizeOf(outer);
+      const broadcastsWhole = (b: number) => b === batch || b === 1;
       const biasOk = bias == null || (isFloat32(bias) && sizeOf(bias.shape) === n);
-      if (outer == null || !biasOk || (activation !== 'linear' && activation !== 'relu')) return run();
+      if (!broadcastsWhole(batchA) || !broadcastsWhole(batchB) || !biasOk || (activation !== 'linear' && activation !== 'relu')) return run();
       return output(backendOnednn, [...outer, m, n], (c) =>
         backendOnednn.addon.matmul(
           f32(backendOnednn, a), f32(backendOnednn, bm), bias ? f32(backendOnednn, bias) : null, c,

@@ -5,7 +5,7 @@ import {
 
 import type { PoolKind } from '../addon.js';
 import type { OneDnnBackend } from '../backend.js';
-import { poolGeometry } from '../geometry.js';
+import { isOneDnnGeometry, poolGeometry } from '../geometry.js';
 import { cpuKernel, f32, isFloat32, output } from '../kernel_utils.js';
 
 type PoolAttrs = {
@@ -31,6 +31,7 @@ function forward(kernelName: string, kind: PoolKind): KernelConfig {
       const b = backend as OneDnnBackend;
       if (!isFloat32(x) || x.shape.length !== 4) return fallback({ inputs, backend: b, attrs });
       const info = poolInfo(x.shape, attrs as unknown as PoolAttrs);
+      if (!isOneDnnGeometry(info)) return fallback({ inputs, backend: b, attrs });
       return output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
     },
   };
@@ -48,6 +49,7 @@ function backward(kernelName: string, kind: PoolKind): KernelConfig {
       const b = backend as OneDnnBackend;
       if (!isFloat32(dy, input) || input.shape.length !== 4) return fallback({ inputs, backend: b, attrs });
       const info = poolInfo(input.shape, attrs as unknown as PoolAttrs);
+      if (!isOneDnnGeometry(info)) return fallback({ inputs, backend: b, attrs });
       return output(b, [...input.shape], (dx) =>
         b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
       );

@@ -7,6 +7,16 @@ import { cpuKernel, f32, isFloat32, NATIVE_MIN_ELEMENTS, output, sizeOf } from '
 
 type ReduceAttrs = { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
 
+/**
+ * Whether the reduced axes (ignoring size-1 axes) are adjacent: those reductions run in the addon's own loop, which
+ * propagates NaN; others go to oneDNN's reduction, whose max/min drop NaN, so Max/Min of those use the CPU kernel.
+ */
+function isOneBlock(shape: number[], axes: number[]): boolean {
+  const reduced = shape.map((d, i) => d > 1 && axes.includes(i)).filter((_, i) => shape[i]! > 1);
+  const first = reduced.indexOf(true), last = reduced.lastIndexOf(true);
+  return first < 0 || reduced.slice(first, last + 1).every(Boolean);
+}
+
 function reduceKernel(kernelName: string, op: ReduceOp): KernelConfig {
   const fallback = cpuKernel(kernelName);
   return {
@@ -16,8 +26,9 @@ function reduceKernel(kernelName: string, op: ReduceOp): KernelConfig {
       const { x } = inputs as { x: TensorInfo };
       const { axis, reductionIndices, keepDims } = attrs as unknown as ReduceAttrs;
       const be = backend as OneDnnBackend;
-      const axes = util.parseAxisParam(axis ?? reductionIndices ?? [], x.shape);
-      if (!isFloat32(x) || axes.length === 0 || sizeOf(x.shape) < NATIVE_MIN_ELEMENTS) {
+      const axes = util.parseAxisParam((axis ?? reductionIndices ?? null) as number[], x.shape);
+      const nanSafe = op === 'sum' || op === 'mean' || isOneBlock(x.shape, axes);
+      if (!isFloat32(x) || axes.length === 0 || !nanSafe || sizeOf(x.shape) < NATIVE_MIN_ELEMENTS) {
         return fallback({ inputs, backend: be, attrs });
       }
       const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

@@ -1,0 +1,153 @@
+// Loading the native addon and calling it directly: a missing or broken addon gives an error that names the
+// package to install while the cpu backend keeps working, and bad arguments raise JS errors instead of crashing.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { loadAddon } from '../../src/engine/addon.js';
+import { registerOnednnBackend, setNumThreads, useBackend } from '../../src/engine/backend.js';
+import { assertClose, values } from './helpers.js';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const backendUrl = new URL('../../src/engine/backend.js', import.meta.url).href;
+
+interface ChildReport {
+  error?: string;
+  secondError?: string;
+  backend: string;
+  sum: number[];
+}
+
+/** Runs a fresh Node process with NIN_ONEDNN_ADDON=addonPath that asks for onednn, then uses cpu. */
+async function childWithAddon(addonPath: string): Promise<ChildReport> {
+  const script = `
+    import * as tf from '@tensorflow/tfjs';
+    const { useBackend } = await import(${JSON.stringify(backendUrl)});
+    const report = {};
+    try { await useBackend('onednn'); } catch (e) { report.error = e.message; }
+    try { await useBackend('onednn'); } catch (e) { report.secondError = e.message; }
+    await useBackend('cpu');
+    report.backend = tf.getBackend();
+    report.sum = Array.from(tf.add(tf.tensor1d([1, 2.5]), tf.tensor1d([3, 4])).dataSync());
+    console.log(JSON.stringify(report));
+  `;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repoRoot, env: { ...process.env, NIN_ONEDNN_ADDON: addonPath }, timeout: 60_000,
+  });
+  const line = stdout.trim().split('\n').pop()!;
+  return JSON.parse(line) as ChildReport;
+}
+
+describe('a missing or unloadable addon', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nin-addon-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("useBackend('onednn') rejects naming libdnnl-dev when the addon file does not exist; cpu still works", async () => {
+    const r = await childWithAddon('/nonexistent/onednn.node');
+    assert.match(r.error ?? 'resolved', /libdnnl-dev/);
+    assert.match(r.error!, /\/nonexistent\/onednn\.node/, 'the message names the path it looked for');
+    assert.match(r.secondError ?? 'resolved', /libdnnl-dev/, 'asking again rejects again (no half-registered backend)');
+    assert.equal(r.backend, 'cpu');
+    assert.deepEqual(r.sum, [4, 6.5]);
+  });
+
+  it('a file that is not a loadable addon also rejects naming libdnnl-dev; cpu still works', async () => {
+    const bogus = join(dir, 'onednn.node');
+    writeFileSync(bogus, 'not an ELF shared object');
+    const r = await childWithAddon(bogus);
+    assert.match(r.error ?? 'resolved', /libdnnl-dev/);
+    assert.match(r.error!, /failed to load/);
+    assert.equal(r.backend, 'cpu');
+    assert.deepEqual(r.sum, [4, 6.5]);
+  });
+});
+
+describe('direct addon calls with bad arguments throw JS errors', () => {
+  const addon = loadAddon();
+  const f = (n: number) => new Float32Array(n);
+  // [N, H, W, C, OH, OW, OC, KH, KW, sH, sW, dH, dW, pT, pL, pB, pR]: a 3×3 'same' conv of [1,4,4,2] → [1,4,4,3]
+  const geometry = [1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1];
+
+  const cases: Array<[string, () => unknown, RegExp, ErrorConstructor]> = [
+    ['relu with an output shorter than its input', () => addon.relu(f(4), f(3)), /y has 3 elements, expected 4/, RangeError],
+    ['relu with a Float64Array', () => addon.relu(new Float64Array(4) as unknown as Float32Array, f(4)), /Float32Array/, TypeError],
+    ['reluGrad with a short y', () => addon.reluGrad(f(8), f(7), f(8)), /y has 7 elements, expected 8/, RangeError],
+    ['step with a short output', () => addon.step(f(8), f(2), 0), /y has 2 elements, expected 8/, RangeError],
+    ['conv2d with a 16-entry geometry', () => addon.conv2d(f(32), f(54), null, f(48), geometry.slice(1), false), /geometry must have 17 entries/, RangeError],
+    ['conv2d with a filter of the wrong size', () => addon.conv2d(f(32), f(53), null, f(48), geometry, false), /filter has 53 elements, expected 54/, RangeError],
+    ['conv2d with a bias of the wrong size', () => addon.conv2d(f(32), f(54), f(2), f(48), geometry, true), /bias has 2 elements, expected 3/, RangeError],
+    ['conv2dBackpropInput with a short dx', () => addon.conv2dBackpropInput(f(48), f(54), f(31), geometry), /dx has 31 elements, expected 32/, RangeError],
+    ['conv2dBackpropFilter with a short dy', () => addon.conv2dBackpropFilter(f(32), f(47), f(54), geometry, null), /dy has 47 elements, expected 48/, RangeError],
+    ['pool2d with an unknown kind', () => addon.pool2d('median' as 'max', f(32), f(8), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]), /'max' or 'avg'/, TypeError],
+    ['pool2dGrad (max) without its input', () => addon.pool2dGrad('max', f(8), null, f(32), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]), /Float32Array/, TypeError],
+    ['matmul with batches that do not broadcast', () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), [2, 3, 2, 3, 2, 0, 0], false), /do not broadcast/, RangeError],
+    ['binary with shapes that do not broadcast', () => addon.binary('add', f(6), [2, 3], f(2), [1, 2], f(6)), /does not broadcast/, RangeError],
+    ['binary with an unknown op', () => addon.binary('pow' as 'add', f(6), [2, 3], f(6), [2, 3], f(6)), /unknown binary op 'pow'/, TypeError],
+    ['reduce with an unknown op', () => addon.reduce('prod' as 'sum', f(6), [2, 3], f(2), [2, 1]), /unknown reduction 'prod'/, TypeError],
+    ['conv2d with a geometry oneDNN rejects (output size inconsistent with the input)', () => addon.conv2d(f(32), f(54), null, f(12), [1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], false), /onednn Conv2D: oneDNN failed/, Error],
+    ['pool2d with a zero-sized window', () => addon.pool2d('avg', f(32), f(32), [1, 4, 4, 2, 4, 4, 0, 0, 1, 1, 0, 0, 0, 0]), /onednn AvgPool: oneDNN failed/, Error],
+    ['reduce with a yShape of another rank', () => addon.reduce('sum', f(6), [2, 3], f(2), [2]), /yShape must have 2 entries/, RangeError],
+  ];
+  for (const [label, call, message, type] of cases) {
+    it(label, () => {
+      assert.throws(call, (err: unknown) => {
+        assert.ok(err instanceof type, `${label}: expected a ${type.name}, got ${String(err)}`);
+        assert.match((err as Error).message, message);
+        return true;
+      });
+    });
+  }
+
+  it('the addon still computes correctly after those errors, and reads/writes subarray views in place', () => {
+    const buffer = Float32Array.from([9, -1, 2, -3, 4, 9]);
+    const out = new Float32Array(8).fill(7);
+    addon.relu(buffer.subarray(1, 5), out.subarray(2, 6));
+    assert.deepEqual([...out], [7, 7, 0, 2, 0, 4, 7, 7]);
+  });
+
+  it('setNumThreads rejects 0 with a RangeError', () => {
+    assert.throws(() => setNumThreads(0), RangeError);
+  });
+});
+
+describe('backend registration and threads', () => {
+  it('registerOnednnBackend is idempotent and useBackend switches both ways', async () => {
+    registerOnednnBackend();
+    registerOnednnBackend();
+    await useBackend('onednn');
+    assert.equal(tf.getBackend(), 'onednn');
+    await useBackend('cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    await useBackend('onednn');
+    assert.equal(tf.getBackend(), 'onednn');
+  });
+
+  it('a conv forward+backward gives the same values with 1 thread as with the default', async () => {
+    await useBackend('onednn');
+    const xs: [number, number, number, number] = [2, 16, 16, 8], ws: [number, number, number, number] = [3, 3, 8, 16];
+    const xv = values(xs, 501), wv = values(ws, 502);
+    const compute = () => tf.tidy(() => {
+      const x = tf.tensor4d(xv, xs), w = tf.tensor4d(wv, ws);
+      const [dx, dw] = tf.grads((a: tf.Tensor, k: tf.Tensor) => tf.relu(tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')))([x, w]);
+      return [tf.conv2d(x, w, 2, 'same'), dx!, dw!].map((t) => t.dataSync() as Float32Array);
+    });
+    const threads = loadAddon().info().threads;
+    const parallel = compute();
+    setNumThreads(1);
+    try {
+      assert.equal(loadAddon().info().threads, 1);
+      const serial = compute();
+      serial.forEach((v, i) => assertClose(v, parallel[i]!, 1e-5, 1e-5, `output ${i} with 1 vs ${threads} threads`));
+    } finally {
+      setNumThreads(threads);
+    }
+  });
+});
