@@ -2,7 +2,7 @@
 # Sets up a fresh machine (Debian 12, Node 20, root): system packages, then the npm dependencies and the oneDNN
 # addon (built by `npm ci` from source against Debian's libdnnl-dev; nothing is downloaded but packages).
 set -euo pipefail
-packages=(libdnnl-dev dataset-fashion-mnist g++ make python3)
+packages=(libdnnl-dev dataset-fashion-mnist g++ make python3 fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

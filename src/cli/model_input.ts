@@ -1,0 +1,12 @@
+import type * as tf from '@tensorflow/tfjs';
+
+import { UsageError } from './args.js';
+
+/** The square image side a saved model expects, from its input shape [null, N, N, 1]. */
+export function modelResize(model: tf.LayersModel): number {
+  const shape = model.inputs[0]?.shape;
+  if (!shape || shape.length !== 4 || shape[1] !== shape[2] || shape[3] !== 1 || !shape[1]) {
+    throw new UsageError(`the model's input shape ${JSON.stringify(shape)} is not [null, N, N, 1]: not a Fashion-MNIST model`);
+  }
+  return shape[1];
+}

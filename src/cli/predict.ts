@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { fashionMnistLike } from '../data/image_file.js';
+import { imageToModelInput, TEXT_LABELS } from '../data/index.js';
+import { findModelDir, loadModel } from '../training/model_io.js';
+import { parse, UsageError } from './args.js';
+import { activateBackend, backendOption } from './backend_option.js';
+import { modelResize } from './model_input.js';
+
+export const predictHelp = `nin predict --model DIR IMAGE... [--json] [--backend onednn|cpu]
+
+Classifies PNG or JPEG images with a saved model. Each image is made to look like Fashion-MNIST (grayscale,
+fitted into 28×28 on a dark background, inverted when its background is light), then resized like the training
+data. Prints the top-3 classes with probabilities.`;
+
+export async function predict(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption }, true);
+  if (values.help) return void console.log(predictHelp);
+  const v = values as Record<string, string | boolean | undefined>;
+  if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
+  if (positionals.length === 0) throw new UsageError('give at least one image file (PNG or JPEG)');
+  await activateBackend(v.backend as string | undefined);
+  const model = await loadModel(findModelDir(v.model));
+  const resize = modelResize(model);
+  const results = [];
+  for (const file of positionals) {
+    const pixels = await fashionMnistLike(file);
+    const probabilities = tf.tidy(() => {
+      const x = tf.tensor4d(imageToModelInput(pixels, resize), [1, resize, resize, 1]);
+      return tf.softmax(model.predict(x) as tf.Tensor).dataSync();
+    });
+    const top = [...probabilities].map((p, i) => ({ label: TEXT_LABELS[i]!, probability: p })).sort((a, b) => b.probability - a.probability).slice(0, 3);
+    results.push({ file, top });
+  }
+  if (v.json) return void console.log(JSON.stringify(results, null, 2));
+  for (const r of results) {
+    console.log(`${r.file}: ` + r.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', '));
+  }
+}
