@@ -6,19 +6,58 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import { loadAddon, type OneDnnAddon } from './addon.js';
+import { BufferPool } from './buffer_pool.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
 
 export const BACKEND_NAME = 'onednn'; // no '_': TF.js's kernel registry splits its keys on it
 
+type DataId = object;
+type BackendValues = tf.backend_util.BackendValues;
+
 export class OneDnnBackend extends MathBackendCPU {
   readonly addon: OneDnnAddon;
+  /** storage of native kernel outputs, recycled when no tensor and no user code can see it any more */
+  readonly pool = new BufferPool();
 
   constructor(addon: OneDnnAddon) {
     super();
     this.addon = addon;
     // Silences the CPU backend's "install tfjs-node for speed" banner: this is the fast path.
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  // The storage hooks below keep the pool's holder counts and exposure marks (see buffer_pool.ts).
+  override write(values: BackendValues, shape: number[], dtype: tf.DataType): DataId {
+    this.pool.hold(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    this.pool.hold(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const values = super.readSync(dataId);
+    this.pool.expose(values);
+    return values;
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const released = super.disposeData(dataId, force);
+    if (released && values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    return released;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    super.dispose();
   }
 }
 

@@ -27,17 +27,11 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /**
- * Uninitialised float32 storage: the kernel overwrites every element, so the zero-fill of `new Float32Array`
- * would be wasted bandwidth on the largest tensors of a step.
+ * Runs `fill` on storage of `shape` from the backend's pool and wraps it as a float32 tensor. The storage is
+ * uninitialised (recycled or fresh): the kernel must overwrite every element.
  */
-export function allocFloat32(size: number): Float32Array {
-  const bytes = Buffer.allocUnsafeSlow(size * 4);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, size);
-}
-
-/** Runs `fill` on fresh storage of `shape` and wraps it as a float32 tensor of the backend. */
 export function output(backend: OneDnnBackend, shape: number[], fill: (out: Float32Array) => void): TensorInfo {
-  const values = allocFloat32(sizeOf(shape));
+  const values = backend.pool.alloc(sizeOf(shape));
   fill(values);
   return backend.makeTensorInfo(shape, 'float32', values);
 }

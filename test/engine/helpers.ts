@@ -6,20 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 
 import { loadAddon } from '../../src/engine/addon.js';
 import { registerOnednnBackend, useBackend } from '../../src/engine/backend.js';
+import { mulberry32 } from '../../src/data/shuffle.js';
 
 export type Backend = 'cpu' | 'onednn';
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same inputs on every run and backend. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small, fast, seeded PRNG: the same seed gives the same inputs on every run and backend. */
+export const prng = mulberry32;
 
 /** `size` float32 values uniform in [lo, hi), from `seed`. */
 export function uniform(size: number, seed: number, lo = -1, hi = 1): Float32Array {
