@@ -20,7 +20,7 @@ try {
   process.exit(0);
 }
 // Build against the headers of the running Node when they are installed beside it, so nothing is downloaded.
-const args = [gyp, 'rebuild'];
+const args = [gyp, 'rebuild', '--jobs', 'max'];
 const prefix = dirname(dirname(process.execPath));
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
   args.push(`--nodedir=${prefix}`);

@@ -24,7 +24,7 @@ export function curvesSvg(points: MetricPoint[], maxEpochs: number, title = ''):
   const W = 560, H = 360, left = 56, right = 16, top = title ? 32 : 16, bottom = 44;
   const shown = points.filter((p) => STYLE[p.name] && Number.isFinite(p.value));
   const values = shown.map((p) => p.value);
-  const yLo = Math.min(0, ...values), yHi = Math.max(1, ...values);
+  const yLo = Math.min(0, ...values), yHi = Math.max(1, ...values) * 1.05; // headroom: the loss starts at ln 10
   const xHi = Math.max(maxEpochs, ...shown.map((p) => p.epoch), 1);
   const sx = (x: number) => left + (x / xHi) * (W - left - right);
   const sy = (y: number) => top + (1 - (y - yLo) / (yHi - yLo)) * (H - top - bottom);
