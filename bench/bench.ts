@@ -65,7 +65,7 @@ const key = (s: System, c: Config) => `${s.name}|${c.mode}|${c.batch}`;
 for (let round = 0; round < rounds; round++) {
   for (const config of configs) {
     for (const system of systems) {
-      const r = run(system, config, round === 0 && config.mode === 'train' && config.batch === 32 && system.name === 'tfjs onednn');
+      const r = run(system, config, round === 0 && config.batch === 32 && system.name === 'tfjs onednn');
       log(`round ${round + 1}/${rounds} ${system.name.padEnd(22)} ${config.mode} b${config.batch}: ` +
         (r.error ? `error ${r.error}` : `${r.img_per_s_median.toFixed(1)} img/s (min ${r.img_per_s_min.toFixed(1)}, max ${r.img_per_s_max.toFixed(1)})`));
       results.set(key(system, config), [...(results.get(key(system, config)) ?? []), r]);
@@ -94,11 +94,12 @@ const ratios = configs.map((c) => {
   return { mode: c.mode, batch: c.batch, vs: Object.fromEntries(peers.map((p) => [p.system, ours && p.img_per_s ? ours / p.img_per_s : null])) };
 });
 const profile = results.get(key(systems[0]!, configs[0]!))?.[0]?.profile;
+const inferenceProfile = results.get(key(systems[0]!, configs[2]!))?.[0]?.profile;
 const meta = { size: Number(values.size), threads: Number(values.threads), rounds, steps: Number(values.steps),
   warmup: Number(values.warmup), torch: torchAvailable, cpu: cpus()[0]?.model, date: new Date().toISOString() };
 
 if (values.json) {
-  console.log(JSON.stringify({ meta, rows, ratios, profile }, null, 1));
+  console.log(JSON.stringify({ meta, rows, ratios, profile, inferenceProfile }, null, 1));
 } else {
   const f = (x: number | null, d = 1) => (x == null ? '—' : x.toFixed(d));
   console.log(`\nNiN@${meta.size}, ${meta.threads} threads, ${rounds} rounds × ${meta.steps} steps (after ${meta.warmup} warm-up), ${meta.cpu}`);
@@ -109,8 +110,9 @@ if (values.json) {
   }
   console.log('\nratio onednn / peer:');
   for (const r of ratios) console.log(`  ${r.mode} b${r.batch}: ` + Object.entries(r.vs).map(([k, v]) => `${f(v, 2)}× ${k}`).join(', '));
-  if (profile) {
-    console.log('\nper-kernel profile, one onednn training step at batch 32:');
-    for (const p of profile.slice(0, 16)) console.log(`  ${p.kernel.padEnd(24)} ${String(p.calls).padStart(4)} calls ${p.ms.toFixed(1).padStart(9)} ms`);
+  for (const [title, p] of [['training step', profile], ['inference (predict)', inferenceProfile]] as const) {
+    if (!p) continue;
+    console.log(`\nper-kernel profile, one onednn ${title} at batch 32:`);
+    for (const k of p.slice(0, 16)) console.log(`  ${k.kernel.padEnd(24)} ${String(k.calls).padStart(4)} calls ${k.ms.toFixed(1).padStart(9)} ms`);
   }
 }
