@@ -71,7 +71,15 @@ export async function train(argv: string[]): Promise<void> {
     batchSize: config.batchSize, resize: config.resize, seed: config.seed, dataDir: config.dataDir,
     limitTrain: config.limitTrain, limitTest: config.limitTest,
   });
-  await data.prepare();
+  try {
+    await data.prepare();
+    await trainRun(run, config, backend, data);
+  } finally {
+    data.close();
+  }
+}
+
+async function trainRun(run: RunDir, config: TrainConfig, backend: string, data: FashionMNIST): Promise<void> {
   run.create();
   const model = new NiN({ resize: config.resize, lr: config.lr, seed: config.seed });
   const trainer = new Trainer({ maxEpochs: config.epochs, runDir: run });

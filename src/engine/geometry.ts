@@ -1,8 +1,22 @@
 // TF.js's conv/pool info (computed by TF.js's own helpers, so padding and rounding match the CPU kernels) as the
 // flat number lists the addon takes.
-import type { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
 
 import type { ConvGeometry, PoolGeometry } from './addon.js';
+
+type Shape4 = [number, number, number, number];
+
+/** TF.js's geometry of a 2-D convolution of x (NHWC) with a filter (HWIO), from a conv kernel's attributes. */
+export function conv2DInfo(
+  xShape: number[], filterShape: number[],
+  attrs: { strides: number | [number, number]; pad: Parameters<typeof backend_util.computeConv2DInfo>[4];
+    dataFormat: 'NHWC' | 'NCHW'; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' },
+): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode,
+    false, backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+}
 
 export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
   const p = c.padInfo;

@@ -1,6 +1,6 @@
 // Helpers shared by the native kernels: typed access to tensor storage, output allocation, and the fall-back to
 // the inherited CPU kernel for cases the native path does not cover (other dtypes, layouts, tiny tensors).
-import { getKernel, type KernelFunc, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from './backend.js';
 
@@ -36,14 +36,31 @@ export function output(backend: OneDnnBackend, shape: number[], fill: (out: Floa
   return backend.makeTensorInfo(shape, 'float32', values);
 }
 
-type KernelArgs = { inputs: NamedTensorInfoMap; backend: OneDnnBackend; attrs?: object };
+/** What a native kernel's body receives: its inputs and attributes (typed by the kernel) and the backend. */
+export interface NativeArgs<Inputs, Attrs> {
+  inputs: Inputs;
+  attrs: Attrs;
+  backend: OneDnnBackend;
+}
 
-/** The CPU backend's implementation of `kernelName`, run on this backend's data. */
-export function cpuKernel(kernelName: string): (args: KernelArgs) => TensorInfo {
-  let fn: KernelFunc | undefined;
-  return (args) => {
-    fn ??= getKernel(kernelName, 'cpu')?.kernelFunc;
-    if (!fn) throw new Error(`onednn: no cpu kernel ${kernelName} to fall back to`);
-    return fn(args as Parameters<KernelFunc>[0]) as TensorInfo;
+/**
+ * A kernel of the onednn backend. `run` computes natively, or returns null for the cases the native path does not
+ * cover (other dtypes or layouts, tiny tensors, geometries oneDNN rejects): then the inherited CPU kernel runs.
+ */
+export function nativeKernel<Inputs, Attrs = object>(
+  kernelName: string,
+  run: (args: NativeArgs<Inputs, Attrs>) => TensorInfo | null,
+): KernelConfig {
+  let cpu: KernelFunc | undefined;
+  return {
+    kernelName,
+    backendName: 'onednn',
+    kernelFunc: (args) => {
+      const native = run({ inputs: args.inputs as Inputs, attrs: args.attrs as Attrs, backend: args.backend as OneDnnBackend });
+      if (native) return native;
+      cpu ??= getKernel(kernelName, 'cpu')?.kernelFunc;
+      if (!cpu) throw new Error(`onednn: no cpu kernel ${kernelName} to fall back to`);
+      return cpu(args) as TensorInfo;
+    },
   };
 }

@@ -1,12 +1,9 @@
 // MaxPool/AvgPool and their gradients share everything but the pooling kind, so one factory makes all four.
-import {
-  AvgPool, AvgPoolGrad, backend_util, MaxPool, MaxPoolGrad, type KernelConfig, type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { AvgPool, AvgPoolGrad, backend_util, MaxPool, MaxPoolGrad, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { PoolKind } from '../addon.js';
-import type { OneDnnBackend } from '../backend.js';
 import { isOneDnnGeometry, poolGeometry } from '../geometry.js';
-import { cpuKernel, f32, isFloat32, output } from '../kernel_utils.js';
+import { f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 type PoolAttrs = {
   filterSize: [number, number] | number;
@@ -15,46 +12,31 @@ type PoolAttrs = {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
-function poolInfo(xShape: number[], attrs: PoolAttrs): backend_util.Conv2DInfo {
+/** The pooling geometry of an NHWC float32 input, or null when the native kernels do not take it. */
+function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo | null {
+  if (!isFloat32(x) || x.shape.length !== 4) return null;
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  return backend_util.computePool2DInfo(xShape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  return isOneDnnGeometry(info) ? info : null;
 }
 
 // x: [N, H, W, C] → [N, OH, OW, C]
-function forward(kernelName: string, kind: PoolKind): KernelConfig {
-  const fallback = cpuKernel(kernelName);
-  return {
-    kernelName,
-    backendName: 'onednn',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x } = inputs as { x: TensorInfo };
-      const b = backend as OneDnnBackend;
-      if (!isFloat32(x) || x.shape.length !== 4) return fallback({ inputs, backend: b, attrs });
-      const info = poolInfo(x.shape, attrs as unknown as PoolAttrs);
-      if (!isOneDnnGeometry(info)) return fallback({ inputs, backend: b, attrs });
-      return output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
-    },
-  };
+function forward(kernelName: string, kind: PoolKind) {
+  return nativeKernel<{ x: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { x }, attrs, backend: b }) => {
+    const info = nativePoolInfo(x, attrs);
+    return info && output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
+  });
 }
 
 // dy: [N, OH, OW, C], input: [N, H, W, C] → dx: [N, H, W, C]. Max pooling recomputes its argmax natively from
 // `input` (see native/pool2d.cc); TF.js's saved `output` is not needed.
-function backward(kernelName: string, kind: PoolKind): KernelConfig {
-  const fallback = cpuKernel(kernelName);
-  return {
-    kernelName,
-    backendName: 'onednn',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-      const b = backend as OneDnnBackend;
-      if (!isFloat32(dy, input) || input.shape.length !== 4) return fallback({ inputs, backend: b, attrs });
-      const info = poolInfo(input.shape, attrs as unknown as PoolAttrs);
-      if (!isOneDnnGeometry(info)) return fallback({ inputs, backend: b, attrs });
-      return output(b, [...input.shape], (dx) =>
-        b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
-      );
-    },
-  };
+function backward(kernelName: string, kind: PoolKind) {
+  return nativeKernel<{ dy: TensorInfo; input: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { dy, input }, attrs, backend: b }) => {
+    const info = isFloat32(dy) ? nativePoolInfo(input, attrs) : null;
+    return info && output(b, [...input.shape], (dx) =>
+      b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
+    );
+  });
 }
 
 export const maxPoolConfig = forward(MaxPool, 'max');

@@ -1,9 +1,8 @@
 // Reductions over any axes: the bias gradient (Sum over N, H, W), global average pooling (Mean), Max, Min.
-import { backend_util, Max, Mean, Min, Sum, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { backend_util, Max, Mean, Min, Sum, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
 import type { ReduceOp } from '../addon.js';
-import type { OneDnnBackend } from '../backend.js';
-import { cpuKernel, f32, isFloat32, NATIVE_MIN_ELEMENTS, output, sizeOf } from '../kernel_utils.js';
+import { f32, isFloat32, NATIVE_MIN_ELEMENTS, nativeKernel, output, sizeOf } from '../kernel_utils.js';
 
 type ReduceAttrs = { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
 
@@ -17,25 +16,15 @@ function isOneBlock(shape: number[], axes: number[]): boolean {
   return first < 0 || reduced.slice(first, last + 1).every(Boolean);
 }
 
-function reduceKernel(kernelName: string, op: ReduceOp): KernelConfig {
-  const fallback = cpuKernel(kernelName);
-  return {
-    kernelName,
-    backendName: 'onednn',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x } = inputs as { x: TensorInfo };
-      const { axis, reductionIndices, keepDims } = attrs as unknown as ReduceAttrs;
-      const be = backend as OneDnnBackend;
-      const axes = util.parseAxisParam((axis ?? reductionIndices ?? null) as number[], x.shape);
-      const nanSafe = op === 'sum' || op === 'mean' || isOneBlock(x.shape, axes);
-      if (!isFloat32(x) || axes.length === 0 || !nanSafe || sizeOf(x.shape) < NATIVE_MIN_ELEMENTS) {
-        return fallback({ inputs, backend: be, attrs });
-      }
-      const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-      const outShape = keepDims ? kept : backend_util.computeOutAndReduceShapes(x.shape, axes)[0];
-      return output(be, outShape, (y) => be.addon.reduce(op, f32(be, x), x.shape, y, kept));
-    },
-  };
+function reduceKernel(kernelName: string, op: ReduceOp) {
+  return nativeKernel<{ x: TensorInfo }, ReduceAttrs>(kernelName, ({ inputs: { x }, attrs, backend: be }) => {
+    const axes = util.parseAxisParam((attrs.axis ?? attrs.reductionIndices ?? null) as number[], x.shape);
+    const nanSafe = op === 'sum' || op === 'mean' || isOneBlock(x.shape, axes);
+    if (!isFloat32(x) || axes.length === 0 || !nanSafe || sizeOf(x.shape) < NATIVE_MIN_ELEMENTS) return null;
+    const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const outShape = attrs.keepDims ? kept : backend_util.computeOutAndReduceShapes(x.shape, axes)[0];
+    return output(be, outShape, (y) => be.addon.reduce(op, f32(be, x), x.shape, y, kept));
+  });
 }
 
 export const sumConfig = reduceKernel(Sum, 'sum');
