@@ -1,7 +1,7 @@
 // The nin command end to end, as a user runs it: one real (short) training run on the real Fashion-MNIST files,
 // then eval, predict, resume, and the error paths. Runs the compiled CLI in child processes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,17 +77,29 @@ describe('nin CLI', () => {
     assert.match(nin('predict', '--model', run, png).stdout, /item\.png: [a-z -]+ \d+\.\d%/);
   });
 
-  it('train --resume: continues from the last checkpoint to the new epoch count', () => {
-    const before = JSON.parse(readFileSync(join(run, 'checkpoint', 'state.json'), 'utf8'));
-    assert.equal(before.epochsDone, 1);
+  it('train --resume: a run killed mid-epoch continues from its last checkpoint', async () => {
+    const state = () => JSON.parse(readFileSync(join(run, 'checkpoint', 'state.json'), 'utf8'));
+    const points = () => readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(state().epochsDone, 1);
+    const before = points().length;
+    // kill -9 during epoch 2, as soon as it has drawn its first point (after its checkpoint would be too late)
+    const child = spawn(process.execPath, [NIN, 'train', '--resume', run, '--epochs', '2'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    while (points().length === before) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(state().epochsDone, 1, 'the checkpoint is still the one of epoch 1');
+    assert.ok(points().length > before, 'the killed run had drawn points of epoch 2');
+
     const r = nin('train', '--resume', run, '--epochs', '2');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /resumed from .* after epoch 1/);
     const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
     assert.deepEqual(record.epochs.map((e: { epoch: number }) => e.epoch), [1, 2]);
     assert.equal(record.config.resize, 67, 'a resumed run keeps its settings');
-    const valPoints = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((p) => p.name === 'val_acc');
-    assert.deepEqual(valPoints.map((p) => p.epoch), [1, 2]);
+    const byName = (name: string) => points().filter((p) => p.name === name).map((p) => p.epoch);
+    assert.deepEqual(byName('val_acc'), [1, 2]);
+    assert.equal(byName('train_loss').length, 4, "the killed run's points were dropped: 2 per epoch remain");
   });
 
   it("summary: the chapter's layer walk and parameter count", () => {
