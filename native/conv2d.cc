@@ -258,19 +258,12 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   });
 }
 
-// Which implementation oneDNN picked for a forward convolution, e.g. "brgconv:avx512_core" (for the benchmark).
-Napi::Value Conv2DImplementation(const Napi::CallbackInfo& info) {
-  Geometry g(int_list(info, 0, kGeometryLength, "geometry"));
-  return Napi::String::New(info.Env(), forward_pd(g, false, false).impl_info_str());
-}
-
 }  // namespace
 
 void init_conv2d(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2D));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
-  exports.Set("conv2dImplementation", Napi::Function::New(env, Conv2DImplementation));
 }
 
 }  // namespace nin

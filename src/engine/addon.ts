@@ -22,7 +22,6 @@ export interface OneDnnAddon {
   conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, g: ConvGeometry, relu: boolean): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, g: ConvGeometry): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null): void;
-  conv2dImplementation(g: ConvGeometry): string;
   pool2d(kind: PoolKind, x: Float32Array, y: Float32Array, g: PoolGeometry): void;
   pool2dGrad(kind: PoolKind, dy: Float32Array, x: Float32Array | null, dx: Float32Array, g: PoolGeometry): void;
   matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean): void;

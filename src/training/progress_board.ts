@@ -41,10 +41,6 @@ export class ProgressBoard {
     return this.points.filter((p) => p.name === name);
   }
 
-  last(name: MetricName): number | undefined {
-    return this.series(name).at(-1)?.value;
-  }
-
   private add(point: MetricPoint): void {
     this.points.push(point);
     if (this.files.jsonl) appendFileSync(this.files.jsonl, JSON.stringify(point) + '\n');
