@@ -181,18 +181,22 @@ const maxPoolCases: PoolCase[] = [
   { label: '3/2 numeric pad 1', x: [2, 8, 8, 6], window: 3, strides: 2, pad: 1 },
 ];
 
+
+/** A pooling op's output and its gradient (for a random upstream gradient), on cpu and on onednn, natively. */
+async function comparePooling(pool: typeof tf.maxPool, name: string, c: PoolCase, seedOffset: number): Promise<void> {
+  const seed = sizeOf(c.x) + seedOffset;
+  const xv = values(c.x, seed);
+  await compareBoth(`${name} ${c.label}`, () => {
+    const x = tf.tensor4d(xv, c.x);
+    const y = pool(x, c.window, c.strides, c.pad);
+    const dx = tf.grad((a: tf.Tensor) => pool(a as tf.Tensor4D, c.window, c.strides, c.pad))(x, tf.tensor(values(y.shape, seed + 1), y.shape));
+    return [y, dx];
+  }, POOL, ['pool2d', 'pool2dGrad'], ['y', 'dx']);
+}
+
 describe('MaxPool and MaxPoolGrad', () => {
   for (const c of maxPoolCases) {
-    it(`${c.label}: forward and gradient`, async () => {
-      const seed = sizeOf(c.x) + 31;
-      const xv = values(c.x, seed);
-      await compareBoth(`maxPool ${c.label}`, () => {
-        const x = tf.tensor4d(xv, c.x);
-        const y = tf.maxPool(x, c.window, c.strides, c.pad);
-        const dx = tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.window, c.strides, c.pad))(x, tf.tensor(values(y.shape, seed + 1), y.shape));
-        return [y, dx];
-      }, POOL, ['pool2d', 'pool2dGrad'], ['y', 'dx']);
-    });
+    it(`${c.label}: forward and gradient`, () => comparePooling(tf.maxPool, 'maxPool', c, 31));
   }
 
   // With dimRoundingMode 'ceil' (or 'round' rounding up) the last window reaches past the padded input, a geometry
@@ -250,16 +254,7 @@ describe('AvgPool and AvgPoolGrad', () => {
     { label: '2/2 valid on odd 17 (last row/col dropped)', x: [2, 17, 17, 6], window: 2, strides: 2, pad: 'valid' },
   ];
   for (const c of validCases) {
-    it(`${c.label}: forward and gradient vs cpu`, async () => {
-      const seed = sizeOf(c.x) + 41;
-      const xv = values(c.x, seed);
-      await compareBoth(`avgPool ${c.label}`, () => {
-        const x = tf.tensor4d(xv, c.x);
-        const y = tf.avgPool(x, c.window, c.strides, c.pad);
-        const dx = tf.grad((a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, c.window, c.strides, c.pad))(x, tf.tensor(values(y.shape, seed + 1), y.shape));
-        return [y, dx];
-      }, POOL, ['pool2d', 'pool2dGrad'], ['y', 'dx']);
-    });
+    it(`${c.label}: forward and gradient vs cpu`, () => comparePooling(tf.avgPool, 'avgPool', c, 41));
   }
 
   // TF.js's CPU AvgPoolGrad divides by the full window with 'same' padding while its forward excludes the padding,
