@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { median } from './stats.js';
+import { median } from '../src/training/stats.js';
 
 const { values } = parseArgs({
   options: {

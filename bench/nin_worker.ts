@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { setNumThreads, useBackend } from '../src/engine/backend.js';
 import { NiN } from '../src/model/nin.js';
-import { median } from './stats.js';
+import { median } from '../src/training/stats.js';
+import { inferStep, syntheticBatch, timeSteps, trainStep } from '../src/training/throughput.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,32 +32,10 @@ if (values.threads && backendName === 'onednn') setNumThreads(Number(values.thre
 const model = new NiN({ resize: size, lr: 0.05, seed: 0 });
 const net = model.net;
 const optimizer = model.configureOptimizers();
-const batchData = {
-  x: tf.randomNormal([batch, size, size, 1], 0, 1, 'float32', 1) as tf.Tensor4D,
-  y: tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D,
-};
-
+const batchData = syntheticBatch(batch, size, model.numClasses);
 // The library's own training step (forward, softmax cross-entropy, backward, SGD update), as the Trainer runs it.
-function trainStep(): number {
-  return model.trainingStep(batchData, optimizer).loss;
-}
-
-function inferStep(): number {
-  const logits = net.predict(batchData.x) as tf.Tensor;
-  const value = logits.dataSync()[0]!;
-  logits.dispose();
-  return value;
-}
-
-const step = mode === 'train' ? trainStep : inferStep;
-let last = 0;
-for (let i = 0; i < warmup; i++) last = step();
-const seconds: number[] = [];
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  last = step();
-  seconds.push((performance.now() - t0) / 1000);
-}
+const step = mode === 'train' ? trainStep(model, batchData, optimizer) : inferStep(model, batchData);
+const { seconds, last } = timeSteps(step, warmup, steps);
 
 // Per-kernel time of one more step: every kernel of the backend wrapped with a timer.
 let profile: { kernel: string; calls: number; ms: number }[] | undefined;

@@ -1,20 +1,25 @@
-import { NiN } from '../model/nin.js';
 import { MIN_RESIZE } from '../data/index.js';
-import { int, parse } from './args.js';
+import { networkCost } from '../model/cost.js';
+import { MODEL_NAMES, MODELS } from '../model/zoo.js';
+import { choice, int, parse } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
 
-export const summaryHelp = `nin summary [--resize N] [--backend onednn|cpu]
+export const summaryHelp = `nin summary [--model NAME] [--resize N] [--backend onednn|cpu]
 
-Builds NiN for N×N grayscale inputs (default 224, the chapter's size), walks a random 1×N×N×1 input through the
-top-level layers printing each output shape, and prints the parameter count.`;
+Builds the model (default nin; also ${MODEL_NAMES.filter((n) => n !== 'nin').join(', ')}) for N×N grayscale inputs (default 224,
+the chapter's size), walks a random 1×N×N×1 input through the top-level layers printing each output shape, and
+prints the parameter count and the multiply-accumulates per image.`;
 
 export async function summary(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { resize: { type: 'string' }, ...backendOption });
+  const { values } = parse(argv, { model: { type: 'string' }, resize: { type: 'string' }, ...backendOption });
   if (values.help) return void console.log(summaryHelp);
   const v = values as Record<string, string | undefined>;
+  const name = choice(v.model, 'model', MODEL_NAMES, 'nin');
   const resize = int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 });
   await activateBackend(v.backend);
-  const model = new NiN({ resize });
+  const model = MODELS[name].create({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);
-  console.log(`Parameters: ${model.countParams().toLocaleString('en-US')}`);
+  const cost = networkCost(model.net);
+  console.log(`Parameters: ${cost.params.toLocaleString('en-US')}` + (cost.denseParams ? ` (${(100 * cost.denseShare).toFixed(1)}% in dense layers)` : ''));
+  console.log(`Multiply-accumulates per image: ${(cost.macs / 1e9).toFixed(3)} G`);
 }

@@ -93,3 +93,9 @@ export async function useBackend(name: 'onednn' | 'cpu'): Promise<void> {
 export function setNumThreads(threads: number): void {
   loadAddon().setNumThreads(threads);
 }
+
+/** oneDNN's version and thread count when the active backend is `onednn`; undefined on any other backend. */
+export function engineInfo(): { version: string; threads: number } | undefined {
+  const backend = tf.backend();
+  return backend instanceof OneDnnBackend ? backend.addon.info() : undefined;
+}

@@ -3,6 +3,16 @@ import * as tf from '@tensorflow/tfjs';
 
 import { type Batch, Module, type StepMetrics } from './module.js';
 
+/** What every image classifier of the chapter is built from. */
+export interface ImageClassifierOptions {
+  /** side of the square grayscale input images (224 in the chapter) */
+  resize?: number;
+  lr?: number;
+  numClasses?: number;
+  /** seeds the weight initialisation */
+  seed?: number;
+}
+
 export abstract class Classifier extends Module {
   abstract readonly numClasses: number;
 

@@ -10,7 +10,7 @@ const STYLE: Partial<Record<MetricName, { color: string; dash: string; label: st
   val_acc: { color: '#2ca02c', dash: '2 3 8 3', label: 'val_acc' },
 };
 
-function niceTicks(lo: number, hi: number, count: number): number[] {
+export function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -64,6 +64,6 @@ export async function svgToPng(svg: string, path: string): Promise<void> {
   await sharp(Buffer.from(svg)).png().toFile(path);
 }
 
-function escapeXml(s: string): string {
+export function escapeXml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import * as tf from '@tensorflow/tfjs';
-
+import { engineInfo } from '../engine/backend.js';
 import type { Classifier } from '../model/classifier.js';
 import type { Trainer } from './trainer.js';
 
@@ -18,15 +17,11 @@ export interface RecordInputs {
 export function runRecord({ config, backend, model, data, trainer }: RecordInputs) {
   const require = createRequire(import.meta.url);
   const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
-  let onednn: string | undefined;
-  if (backend === 'onednn') {
-    onednn = (tf.backend() as unknown as { addon: { info(): { version: string } } }).addon.info().version;
-  }
   return {
     config,
     model: { name: model.constructor.name, parameters: model.countParams() },
     versions: {
-      nin: ninVersion(), node: process.version, tfjs: version('@tensorflow/tfjs'), onednn,
+      nin: ninVersion(), node: process.version, tfjs: version('@tensorflow/tfjs'), onednn: engineInfo()?.version,
     },
     backend,
     data: data.checksums(),

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 
 import { useBackend } from '../../src/engine/backend.js';
+import { leafLayers } from '../../src/model/cost.js';
 import { NiN } from '../../src/model/nin.js';
 
 // The ten shapes the chapter prints for a 1×224×224×1 input (seed: "Sequential output shape: (1, 54, 54, 96)" …)
@@ -27,9 +28,7 @@ describe('NiN', () => {
   it('has 1,992,166 parameters and no dense layer', () => {
     const model = new NiN();
     assert.equal(model.countParams(), 1_992_166);
-    const classes = (l: tf.layers.Layer): string[] =>
-      l instanceof tf.Sequential ? l.layers.flatMap(classes) : [l.getClassName()];
-    assert.ok(!model.net.layers.flatMap(classes).includes('Dense'));
+    assert.ok(!leafLayers(model.net).some((l) => l.getClassName() === 'Dense'));
     assert.equal(model.lr, 0.1); // the seed's class default
     assert.equal(model.numClasses, 10);
   });

@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { compareModels, type CompareReport, type CompareSettings } from '../compare/compare_models.js';
+import { economyChartSvg } from '../compare/economy_chart.js';
+import { reportMarkdown, reportSettings, reportTable } from '../compare/report_table.js';
+import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
+import { MODEL_NAMES, type ModelName } from '../model/zoo.js';
+import { svgToPng } from '../training/plot.js';
+import { int, parse, UsageError } from './args.js';
+import { activateBackend, backendOption } from './backend_option.js';
+
+export const compareHelp = `nin compare [options]
+
+The chapter's point, measured: NiN beside AlexNet and VGG-11. For each model: parameters, their share in dense
+layers, multiply-accumulates and training activation memory per image, training and inference img/s on this
+machine and, with --train, test accuracy after the same training budget (same data, epochs, batch size and seed;
+each model at its d2l learning rate: NiN 0.05, AlexNet 0.01, VGG-11 0.01). Prints a table and writes
+compare.json, compare.md, compare.svg and compare.png (accuracy against parameters, bubble area = MACs) to --out.
+
+  --models LIST       comma-separated, from ${MODEL_NAMES.join(', ')} (default nin,alexnet,vgg11)
+  --resize N          image side (default 224, at least ${MIN_RESIZE})
+  --timing-batch B    batch size of the img/s timing (default 32)
+  --timing-steps S    timed steps per model and mode, after one warm-up step (default 3)
+  --train             also train each model and report its test accuracy
+  --epochs E          training budget in epochs (default 1)
+  --batch-size B      training batch size (default 128)
+  --limit-train N     train on the first N training images only
+  --limit-test N      test on the first N test images only
+  --seed S            weight initialisation and data order (default 0)
+  --data-dir DIR      Fashion-MNIST idx files (see nin train --help)
+  --out DIR           where the report and each model's training run go (default runs/compare)
+  --json              print the report as JSON instead of the table
+  --backend NAME      onednn (default) or cpu`;
+
+export async function compare(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    models: { type: 'string' }, resize: { type: 'string' }, 'timing-batch': { type: 'string' }, 'timing-steps': { type: 'string' },
+    train: { type: 'boolean' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'limit-train': { type: 'string' },
+    'limit-test': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' },
+    json: { type: 'boolean' }, ...backendOption,
+  });
+  if (values.help) return void console.log(compareHelp);
+  const v = values as Record<string, string | undefined>;
+  const flags = values as Record<string, boolean | undefined>;
+  const optionalInt = (name: string) => (v[name] === undefined ? undefined : int(v[name], name));
+  const settings: CompareSettings = {
+    models: modelList(v.models ?? 'nin,alexnet,vgg11'),
+    resize: int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 }),
+    timing: { batchSize: int(v['timing-batch'], 'timing-batch', { fallback: 32 }), steps: int(v['timing-steps'], 'timing-steps', { fallback: 3 }), warmup: 1 },
+  };
+  if (flags.train) {
+    settings.train = {
+      epochs: int(v.epochs, 'epochs', { fallback: 1 }), batchSize: int(v['batch-size'], 'batch-size', { fallback: 128 }),
+      seed: int(v.seed, 'seed', { min: 0, fallback: 0 }), limitTrain: optionalInt('limit-train'), limitTest: optionalInt('limit-test'),
+    };
+  } else {
+    const trainOnly = ['epochs', 'batch-size', 'limit-train', 'limit-test', 'seed', 'data-dir'].filter((o) => v[o] !== undefined);
+    if (trainOnly.length) throw new UsageError(`--${trainOnly[0]} only applies with --train`);
+  }
+  const outDir = resolve(v.out ?? join('runs', 'compare'));
+  mkdirSync(outDir, { recursive: true });
+  await activateBackend(v.backend);
+
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const data = settings.train && new FashionMNIST({
+    batchSize: settings.train.batchSize, resize: settings.resize, seed: settings.train.seed, dataDir: v['data-dir'],
+    limitTrain: settings.train.limitTrain, limitTest: settings.train.limitTest,
+  });
+  let report: CompareReport;
+  try {
+    await data?.prepare();
+    report = await compareModels({ settings, data, outDir, log, progress: process.stderr.isTTY });
+  } finally {
+    data?.close();
+  }
+  writeFileSync(join(outDir, 'compare.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(outDir, 'compare.md'), reportMarkdown(report));
+  const svg = economyChartSvg(report);
+  writeFileSync(join(outDir, 'compare.svg'), svg);
+  await svgToPng(svg, join(outDir, 'compare.png'));
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
+  else console.log(`${reportTable(report)}\n\n${reportSettings(report)}.`);
+  log(`report written to ${outDir}/compare.{json,md,svg,png}`);
+}
+
+function modelList(value: string): ModelName[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--models needs at least one of ${MODEL_NAMES.join(', ')}`);
+  for (const name of names) {
+    if (!(MODEL_NAMES as string[]).includes(name)) throw new UsageError(`--models: unknown model '${name}' (models: ${MODEL_NAMES.join(', ')})`);
+  }
+  return [...new Set(names)] as ModelName[];
+}

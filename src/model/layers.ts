@@ -1,0 +1,71 @@
+// Layer builders shared by the chapter's models: seeded Glorot initialisation, and convolutions with d2l's explicit
+// symmetric zero padding (PyTorch's `padding=p`), which Keras-style layers only know as 'same' or 'valid'.
+import * as tf from '@tensorflow/tfjs';
+
+export type Size2 = number | [number, number];
+export const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+let nextSeed: number | undefined;
+
+/**
+ * Builds a model with seeded initialisation: every kernel initialiser created inside `build` gets its own seed,
+ * `seed`, `seed + 1`, … in build order, so one seed fixes all weights. Without a seed, weights are random.
+ */
+export function withInitSeed<T>(seed: number | undefined, build: () => T): T {
+  nextSeed = seed;
+  try {
+    return build();
+  } finally {
+    nextSeed = undefined;
+  }
+}
+
+/** Glorot/Xavier-uniform kernels (seeded inside `withInitSeed`). */
+export function glorotUniform(): ReturnType<typeof tf.initializers.glorotUniform> {
+  return tf.initializers.glorotUniform(nextSeed === undefined ? {} : { seed: nextSeed++ });
+}
+
+export interface Conv2dSpec {
+  filters: number;
+  kernelSize: Size2;
+  strides?: Size2;
+  padding?: Size2;
+  /** [H, W, C] when this is the first layer of a Sequential */
+  inputShape?: number[];
+}
+
+/**
+ * A ReLU convolution with symmetric zero padding `padding`: one 'same' conv where that is equal (stride 1,
+ * k = 2p + 1), a 'valid' conv when p = 0, otherwise a ZeroPadding2D layer and a 'valid' conv.
+ */
+export function reluConv2d({ filters, kernelSize, strides = 1, padding = 0, inputShape }: Conv2dSpec): tf.layers.Layer[] {
+  const [kh, kw] = pair(kernelSize), [sh, sw] = pair(strides), [ph, pw] = pair(padding);
+  const conv = (pad: 'same' | 'valid', withInput: boolean) =>
+    tf.layers.conv2d({
+      filters, kernelSize: [kh, kw], strides: [sh, sw], padding: pad, activation: 'relu',
+      kernelInitializer: glorotUniform(), biasInitializer: 'zeros', ...(withInput && inputShape ? { inputShape } : {}),
+    });
+  if (ph === 0 && pw === 0) return [conv('valid', true)];
+  if (sh === 1 && sw === 1 && 2 * ph + 1 === kh && 2 * pw + 1 === kw) return [conv('same', true)];
+  return [tf.layers.zeroPadding2d({ padding: [ph, pw], ...(inputShape ? { inputShape } : {}) }), conv('valid', false)];
+}
+
+/** A fully connected layer with Glorot kernels; `activation` 'relu' for hidden layers, 'linear' for logits. */
+export function dense(units: number, activation: 'relu' | 'linear'): tf.layers.Layer {
+  return tf.layers.dense({ units, activation, kernelInitializer: glorotUniform(), biasInitializer: 'zeros' });
+}
+
+/** The output shape of a Sequential so far, without the batch axis. */
+export function outputShape(net: tf.Sequential): number[] {
+  return (net.outputs[0]!.shape as number[]).slice(1);
+}
+
+/** AlexNet's and VGG's fully connected head: flatten → dense → ReLU → dropout → dense → ReLU → dropout → logits. */
+export function denseHead(hidden: number, numClasses: number, dropout = 0.5): tf.layers.Layer[] {
+  return [
+    tf.layers.flatten(),
+    dense(hidden, 'relu'), tf.layers.dropout({ rate: dropout }),
+    dense(hidden, 'relu'), tf.layers.dropout({ rate: dropout }),
+    dense(numClasses, 'linear'),
+  ];
+}
