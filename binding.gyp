@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/runtime.cc",
+        "native/precision.cc",
         "native/conv2d.cc",
         "native/pool2d.cc",
         "native/matmul.cc",

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from './dist/src/engine/backend.js';
-import { MODELS } from './dist/src/model/zoo.js';
-await useBackend('cpu');
-const totals = new Map();
-for (const k of tf.getKernelsForBackend('cpu')) {
-  const inner = k.kernelFunc;
-  tf.unregisterKernel(k.kernelName, 'cpu');
-  tf.registerKernel({ ...k, kernelFunc: (a) => { const t0 = performance.now(); const o = inner(a); totals.set(k.kernelName, (totals.get(k.kernelName) ?? 0) + performance.now() - t0); return o; } });
+import { useBackend, setPrecision } from './dist/src/engine/backend.js';
+import { NiN } from './dist/src/model/nin.js';
+import { syntheticBatch, trainStep, inferStep, timeSteps } from './dist/src/training/throughput.js';
+await useBackend('onednn');
+const size = Number(process.argv[2] ?? 224), bs = Number(process.argv[3] ?? 32);
+for (const p of ['fp32', 'bf16', 'fp32', 'bf16']) {
+  setPrecision(p);
+  const m = new NiN({ resize: size, lr: 0.05, seed: 0 });
+  const b = syntheticBatch(bs, size, 10);
+  const opt = m.configureOptimizers();
+  const t = timeSteps(trainStep(m, b, opt), 1, 3);
+  const i = timeSteps(inferStep(m, b), 1, 3);
+  console.log(p, 'train', t.seconds.map(s => (bs/s).toFixed(1)).join(' '), 'loss', t.last.toFixed(4), 'infer', i.seconds.map(s => (bs/s).toFixed(1)).join(' '), i.last);
+  m.net.dispose();
 }
-const model = MODELS.alexnet.create({ resize: 67, seed: 3 });
-const x = tf.randomUniform([4, 67, 67, 1], 0, 1, 'float32', 5);
-const y = tf.tensor1d([0, 3, 7, 9], 'int32');
-const { value, grads } = tf.variableGrads(() => model.loss(model.forward(x, false), y));
-value.dataSync();
-console.log([...totals].sort((a,b)=>b[1]-a[1]).slice(0,6));

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { setNumThreads, useBackend } from '../src/engine/backend.js';
+import { type Precision, setNumThreads, useBackend } from '../src/engine/backend.js';
 import { NiN } from '../src/model/nin.js';
 import { median } from '../src/training/stats.js';
 import { inferStep, syntheticBatch, timeSteps, trainStep } from '../src/training/throughput.js';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     backend: { type: 'string', default: 'onednn' },
     profile: { type: 'boolean', default: false },
+    precision: { type: 'string', default: 'fp32' },
   },
 });
 const mode = values.mode as 'train' | 'infer';
@@ -27,7 +28,7 @@ const batch = Number(values.batch), size = Number(values.size);
 const steps = Number(values.steps), warmup = Number(values.warmup);
 const backendName = values.backend as 'onednn' | 'cpu';
 
-await useBackend(backendName);
+await useBackend(backendName, { precision: values.precision as Precision });
 if (values.threads && backendName === 'onednn') setNumThreads(Number(values.threads));
 const model = new NiN({ resize: size, lr: 0.05, seed: 0 });
 const net = model.net;
@@ -67,7 +68,7 @@ if (values.profile) {
 const rates = seconds.map((s) => batch / s);
 console.log(
   JSON.stringify({
-    framework: `tfjs-${backendName}`, mode, batch, size, threads: Number(values.threads ?? 0) || undefined,
+    framework: `tfjs-${backendName}`, precision: values.precision, mode, batch, size, threads: Number(values.threads ?? 0) || undefined,
     step_seconds: seconds, median_step_s: median(seconds),
     img_per_s_median: batch / median(seconds), img_per_s_min: Math.min(...rates), img_per_s_max: Math.max(...rates),
     peak_rss_mb: process.resourceUsage().maxRSS / 1024, params: net.countParams(),

@@ -2,7 +2,7 @@
 // thread (TF.js kernels are synchronous) with OpenMP workers alongside.
 #include <malloc.h>
 
-#include "runtime.h"
+#include "precision.h"
 
 namespace nin {
 namespace {
@@ -14,6 +14,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("version", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
   o.Set("cpuIsa", static_cast<double>(static_cast<int>(dnnl::get_effective_cpu_isa())));
   o.Set("threads", num_threads());
+  o.Set("bf16", cpu_has_bf16());
   return o;
 }
 

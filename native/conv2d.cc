@@ -1,10 +1,11 @@
 // Conv2D, FusedConv2D (bias + ReLU as a post-op), Conv2DBackpropInput and Conv2DBackpropFilter.
 // Contract: activations are NHWC and filters HWIO (TF.js layouts), float32, used in place without copies. The
 // primitives choose their own weight layout (format_tag::any): the small filter is reordered into it on each call,
-// which lets oneDNN pick its fast direct kernels instead of im2col + gemm.
+// which lets oneDNN pick its fast direct kernels instead of im2col + gemm. The last argument of each entry point
+// selects the precision (see precision.h): in bf16, x, dy and the filter are rounded to bfloat16 inside the kernel.
 // geometry = [N, H, W, C, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom,
 // padRight], dilation as TF.js counts it (1 = dense).
-#include "runtime.h"
+#include "precision.h"
 
 namespace nin {
 namespace {
@@ -19,10 +20,10 @@ struct Geometry {
       : n(g[0]), h(g[1]), w(g[2]), c(g[3]), oh(g[4]), ow(g[5]), oc(g[6]), kh(g[7]), kw(g[8]),
         strides{g[9], g[10]}, dilation{g[11] - 1, g[12] - 1}, pad_l{g[13], g[14]}, pad_r{g[15], g[16]} {}
 
-  memory::desc src() const { return {{n, c, h, w}, dt::f32, tag::nhwc}; }
-  memory::desc dst() const { return {{n, oc, oh, ow}, dt::f32, tag::nhwc}; }
+  memory::desc src(dt t = dt::f32) const { return {{n, c, h, w}, t, tag::nhwc}; }
+  memory::desc dst(dt t = dt::f32) const { return {{n, oc, oh, ow}, t, tag::nhwc}; }
   memory::desc user_weights() const { return {{oc, c, kh, kw}, dt::f32, tag::hwio}; }
-  memory::desc any_weights() const { return {{oc, c, kh, kw}, dt::f32, tag::any}; }
+  memory::desc any_weights(dt t = dt::f32) const { return {{oc, c, kh, kw}, t, tag::any}; }
   memory::desc bias() const { return {{oc}, dt::f32, tag::x}; }
   size_t src_size() const { return n * h * w * c; }
   size_t dst_size() const { return n * oh * ow * oc; }
@@ -31,11 +32,13 @@ struct Geometry {
 
 constexpr size_t kGeometryLength = 17;
 
-convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu) {
+// In bf16 the source and weights are bf16, the bias and the destination f32.
+convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu, Precision p) {
+  const dt t = compute_type(p);
   convolution_forward::desc d = with_bias
-      ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(), g.any_weights(),
+      ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
                                   g.bias(), g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r)
-      : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(), g.any_weights(),
+      : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
                                   g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r);
   primitive_attr attr = user_scratchpad_attr();
   if (relu) {
@@ -85,18 +88,19 @@ struct Forward {
   convolution_forward::primitive_desc pd;
   convolution_forward prim;
   WeightsReorder weights;
-  Forward(const Geometry& g, bool with_bias, bool relu)
-      : pd(forward_pd(g, with_bias, relu)), prim(pd), weights(g.user_weights(), pd.weights_desc()) {}
+  Forward(const Geometry& g, bool with_bias, bool relu, Precision p)
+      : pd(forward_pd(g, with_bias, relu, p)), prim(pd), weights(g.user_weights(), pd.weights_desc()) {}
 };
 
 struct BackwardData {
   convolution_backward_data::primitive_desc pd;
   convolution_backward_data prim;
   WeightsReorder weights;
-  explicit BackwardData(const Geometry& g)
-      : pd(convolution_backward_data::desc(algorithm::convolution_direct, g.src(), g.any_weights(), g.dst(), g.strides,
-                                           g.dilation, g.pad_l, g.pad_r),
-           user_scratchpad_attr(), cpu_engine(), forward_pd(g, false, false)),
+  // in bf16: dy and the weights bf16, dx f32
+  BackwardData(const Geometry& g, Precision p)
+      : pd(convolution_backward_data::desc(algorithm::convolution_direct, g.src(), g.any_weights(compute_type(p)),
+                                           g.dst(compute_type(p)), g.strides, g.dilation, g.pad_l, g.pad_r),
+           user_scratchpad_attr(), cpu_engine(), forward_pd(g, false, false, p)),
         prim(pd),
         weights(g.user_weights(), pd.weights_desc()) {}
 };
@@ -119,8 +123,8 @@ struct BackwardDataAsForward {
   Geometry flipped_g;
   Forward forward;
   Buffer flipped_weights;
-  explicit BackwardDataAsForward(const Geometry& g)
-      : flipped_g(flipped_geometry(g)), forward(flipped_g, false, false) {}
+  BackwardDataAsForward(const Geometry& g, Precision p)
+      : flipped_g(flipped_geometry(g)), forward(flipped_g, false, false, p) {}
 
   // w: [KH, KW, C, OC] → w': [KH, KW, OC, C] with w'[a][b][o][i] = w[KH-1-a][KW-1-b][i][o]
   float* flip(const float* w, const Geometry& g) {
@@ -141,19 +145,21 @@ struct BackwardWeights {
   convolution_backward_weights::primitive_desc pd;
   convolution_backward_weights prim;
   WeightsReorder weights;
-  static convolution_backward_weights::desc make_desc(const Geometry& g, bool with_bias) {
-    return with_bias ? convolution_backward_weights::desc(algorithm::convolution_direct, g.src(), g.any_weights(),
-                                                          g.bias(), g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r)
-                     : convolution_backward_weights::desc(algorithm::convolution_direct, g.src(), g.any_weights(),
-                                                          g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r);
+  // in bf16: x and dy bf16, the weight and bias gradients f32
+  static convolution_backward_weights::desc make_desc(const Geometry& g, bool with_bias, Precision p) {
+    const dt t = compute_type(p);
+    return with_bias ? convolution_backward_weights::desc(algorithm::convolution_direct, g.src(t), g.any_weights(),
+                                                          g.bias(), g.dst(t), g.strides, g.dilation, g.pad_l, g.pad_r)
+                     : convolution_backward_weights::desc(algorithm::convolution_direct, g.src(t), g.any_weights(),
+                                                          g.dst(t), g.strides, g.dilation, g.pad_l, g.pad_r);
   }
-  BackwardWeights(const Geometry& g, bool with_bias)
-      : pd(make_desc(g, with_bias), user_scratchpad_attr(), cpu_engine(), forward_pd(g, with_bias, false)),
+  BackwardWeights(const Geometry& g, bool with_bias, Precision p)
+      : pd(make_desc(g, with_bias, p), user_scratchpad_attr(), cpu_engine(), forward_pd(g, with_bias, false, p)),
         prim(pd),
         weights(g.user_weights(), pd.diff_weights_desc()) {}
 };
 
-// conv2d(x: [N,H,W,C], w: [KH,KW,C,OC], bias: [OC] | null, y: [N,OH,OW,OC] (written), geometry, relu)
+// conv2d(x: [N,H,W,C], w: [KH,KW,C,OC], bias: [OC] | null, y: [N,OH,OW,OC] (written), geometry, relu, bf16)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2D", [&] {
     auto gv = int_list(info, 4, kGeometryLength, "geometry");
@@ -163,10 +169,10 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     float* b = f32_array_or_null(info, 2, g.oc, "bias");
     float* y = f32_array(info, 3, g.dst_size(), "y");
     const bool relu = info[5].ToBoolean();
-    gv.push_back(b != nullptr);
-    gv.push_back(relu);
-    Forward& f = cached<Forward>(key_of("conv_fwd", gv), [&] { return std::make_unique<Forward>(g, b != nullptr, relu); });
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
+    const Precision p = precision_arg(info, 6);
+    gv.insert(gv.end(), {b != nullptr, relu, static_cast<int64_t>(p)});
+    Forward& f = cached<Forward>(key_of("conv_fwd", gv), [&] { return std::make_unique<Forward>(g, b != nullptr, relu, p); });
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(f.pd.src_desc(), cpu_engine(), compute_input(x, g.src_size(), p, 0))},
                                          {DNNL_ARG_WEIGHTS, f.weights.in(w)},
                                          {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), y)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.pd)}};
@@ -176,7 +182,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   });
 }
 
-// conv2dBackpropInput(dy: [N,OH,OW,OC], w: [KH,KW,C,OC], dx: [N,H,W,C] (written), geometry)
+// conv2dBackpropInput(dy: [N,OH,OW,OC], w: [KH,KW,C,OC], dx: [N,H,W,C] (written), geometry, bf16)
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropInput", [&] {
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
@@ -184,18 +190,21 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     float* dy = f32_array(info, 0, g.dst_size(), "dy");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
     float* dx = f32_array(info, 2, g.src_size(), "dx");
+    const Precision p = precision_arg(info, 4);
+    gv.push_back(static_cast<int64_t>(p));
+    void* dy_in = compute_input(dy, g.dst_size(), p, 0);
     if (data_gradient_as_forward(g)) {
       BackwardDataAsForward& f = cached<BackwardDataAsForward>(
-          key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g); });
-      f.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(f.flipped_g.src(), cpu_engine(), dy)},
+          key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g, p); });
+      f.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(f.forward.pd.src_desc(), cpu_engine(), dy_in)},
                                             {DNNL_ARG_WEIGHTS, f.forward.weights.in(f.flip(w, g))},
                                             {DNNL_ARG_DST, memory(f.flipped_g.dst(), cpu_engine(), dx)},
                                             {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.forward.pd)}});
       cpu_stream().wait();
       return;
     }
-    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g); });
-    b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
+    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g, p); });
+    b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
                                   {DNNL_ARG_WEIGHTS, b.weights.in(w)},
                                   {DNNL_ARG_DIFF_SRC, memory(g.src(), cpu_engine(), dx)},
                                   {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}});
@@ -214,9 +223,9 @@ struct FilterGradientMatMul {
   matmul::primitive_desc pd;
   matmul prim;
   memory::desc x, dy, dw;
-  explicit FilterGradientMatMul(const Geometry& g)
-      : x({g.c, g.n * g.h * g.w}, dt::f32, dims{1, g.c}),
-        dy({g.n * g.h * g.w, g.oc}, dt::f32, dims{g.oc, 1}),
+  FilterGradientMatMul(const Geometry& g, Precision p)
+      : x({g.c, g.n * g.h * g.w}, compute_type(p), dims{1, g.c}),
+        dy({g.n * g.h * g.w, g.oc}, compute_type(p), dims{g.oc, 1}),
         dw({g.c, g.oc}, dt::f32, dims{g.oc, 1}) {
     pd = matmul::primitive_desc(matmul::desc(x, dy, dw), user_scratchpad_attr(), cpu_engine());
     prim = matmul(pd);
@@ -224,7 +233,7 @@ struct FilterGradientMatMul {
 };
 
 // conv2dBackpropFilter(x: [N,H,W,C], dy: [N,OH,OW,OC], dw: [KH,KW,C,OC] (written), geometry,
-//                      dbias: [OC] (written) | null)
+//                      dbias: [OC] (written) | null, bf16)
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropFilter", [&] {
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
@@ -233,11 +242,15 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     float* dy = f32_array(info, 1, g.dst_size(), "dy");
     float* dw = f32_array(info, 2, g.weights_size(), "dw");
     float* db = f32_array_or_null(info, 4, g.oc, "dbias");
+    const Precision p = precision_arg(info, 5);
+    gv.push_back(static_cast<int64_t>(p));
+    void* x_in = compute_input(x, g.src_size(), p, 0);
+    void* dy_in = compute_input(dy, g.dst_size(), p, 1);
     if (db == nullptr && filter_gradient_as_matmul(g)) {
       FilterGradientMatMul& m = cached<FilterGradientMatMul>(
-          key_of("conv_bwd_weights_matmul", gv), [&] { return std::make_unique<FilterGradientMatMul>(g); });
-      m.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(m.x, cpu_engine(), x)},
-                                    {DNNL_ARG_WEIGHTS, memory(m.dy, cpu_engine(), dy)},
+          key_of("conv_bwd_weights_matmul", gv), [&] { return std::make_unique<FilterGradientMatMul>(g, p); });
+      m.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(m.x, cpu_engine(), x_in)},
+                                    {DNNL_ARG_WEIGHTS, memory(m.dy, cpu_engine(), dy_in)},
                                     {DNNL_ARG_DST, memory(m.dw, cpu_engine(), dw)},
                                     {DNNL_ARG_SCRATCHPAD, scratchpad_for(m.pd)}});
       cpu_stream().wait();
@@ -245,10 +258,10 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     }
     gv.push_back(db != nullptr);
     BackwardWeights& b = cached<BackwardWeights>(key_of("conv_bwd_weights", gv),
-                                                 [&] { return std::make_unique<BackwardWeights>(g, db != nullptr); });
+                                                 [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
     memory diff_weights = b.weights.out(dw);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
-                                         {DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(b.pd.src_desc(), cpu_engine(), x_in)},
+                                         {DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
                                          {DNNL_ARG_DIFF_WEIGHTS, diff_weights},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}};
     if (db != nullptr) args.emplace(DNNL_ARG_DIFF_BIAS, memory(g.bias(), cpu_engine(), db));

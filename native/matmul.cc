@@ -1,7 +1,8 @@
 // BatchMatMul and _FusedMatMul (bias + ReLU as a post-op): C[b] = op(A[b]) · op(B[b]) on row-major float32,
 // where op transposes when asked; a batch of 1 broadcasts. Transposes are expressed as strides, never copied.
-// dims = [batchA, batchB, M, K, N, transposeA, transposeB]
-#include "runtime.h"
+// dims = [batchA, batchB, M, K, N, transposeA, transposeB]. In bf16 (see precision.h) A and B are rounded to
+// bfloat16 inside the kernel; the bias and C stay float32.
+#include "precision.h"
 
 namespace nin {
 namespace {
@@ -13,8 +14,8 @@ struct Dims {
   bool ta, tb;
   explicit Dims(const std::vector<int64_t>& d) : ba(d[0]), bb(d[1]), m(d[2]), k(d[3]), n(d[4]), ta(d[5] != 0), tb(d[6] != 0) {}
   int64_t batch() const { return std::max(ba, bb); }
-  memory::desc a() const { return {{ba, m, k}, dt::f32, ta ? dims{m * k, 1, m} : dims{m * k, k, 1}}; }
-  memory::desc b() const { return {{bb, k, n}, dt::f32, tb ? dims{k * n, 1, k} : dims{k * n, n, 1}}; }
+  memory::desc a(dt t = dt::f32) const { return {{ba, m, k}, t, ta ? dims{m * k, 1, m} : dims{m * k, k, 1}}; }
+  memory::desc b(dt t = dt::f32) const { return {{bb, k, n}, t, tb ? dims{k * n, 1, k} : dims{k * n, n, 1}}; }
   memory::desc c() const { return {{batch(), m, n}, dt::f32, dims{m * n, n, 1}}; }
   memory::desc bias() const { return {{1, 1, n}, dt::f32, dims{n, n, 1}}; }
 };
@@ -22,20 +23,21 @@ struct Dims {
 struct MatMul {
   matmul::primitive_desc pd;
   matmul prim;
-  static matmul::primitive_desc make(const Dims& d, bool with_bias, bool relu) {
+  static matmul::primitive_desc make(const Dims& d, bool with_bias, bool relu, Precision p) {
     primitive_attr attr = user_scratchpad_attr();
     if (relu) {
       post_ops ops;
       ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
       attr.set_post_ops(ops);
     }
-    matmul::desc desc = with_bias ? matmul::desc(d.a(), d.b(), d.bias(), d.c()) : matmul::desc(d.a(), d.b(), d.c());
+    const dt t = compute_type(p);
+    matmul::desc desc = with_bias ? matmul::desc(d.a(t), d.b(t), d.bias(), d.c()) : matmul::desc(d.a(t), d.b(t), d.c());
     return matmul::primitive_desc(desc, attr, cpu_engine());
   }
-  MatMul(const Dims& d, bool with_bias, bool relu) : pd(make(d, with_bias, relu)), prim(pd) {}
+  MatMul(const Dims& d, bool with_bias, bool relu, Precision p) : pd(make(d, with_bias, relu, p)), prim(pd) {}
 };
 
-// matmul(a, b, bias: [N] | null, c (written), dims, relu)
+// matmul(a, b, bias: [N] | null, c (written), dims, relu, bf16)
 Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
   return run_kernel(info, "BatchMatMul", [&] {
     auto dv = int_list(info, 4, 7, "dims");
@@ -49,11 +51,11 @@ Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
     float* bias = f32_array_or_null(info, 2, d.n, "bias");
     float* c = f32_array(info, 3, d.batch() * d.m * d.n, "c");
     const bool relu = info[5].ToBoolean();
-    dv.push_back(bias != nullptr);
-    dv.push_back(relu);
-    MatMul& mm = cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu); });
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(d.a(), cpu_engine(), a)},
-                                         {DNNL_ARG_WEIGHTS, memory(d.b(), cpu_engine(), b)},
+    const Precision p = precision_arg(info, 6);
+    dv.insert(dv.end(), {bias != nullptr, relu, static_cast<int64_t>(p)});
+    MatMul& mm = cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu, p); });
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(mm.pd.src_desc(), cpu_engine(), compute_input(a, d.ba * d.m * d.k, p, 0))},
+                                         {DNNL_ARG_WEIGHTS, memory(mm.pd.weights_desc(), cpu_engine(), compute_input(b, d.bb * d.k * d.n, p, 1))},
                                          {DNNL_ARG_DST, memory(d.c(), cpu_engine(), c)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(mm.pd)}};
     if (bias != nullptr) args.emplace(DNNL_ARG_BIAS, memory(d.bias(), cpu_engine(), bias));

@@ -8,7 +8,7 @@ import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
 import { MODEL_NAMES, type ModelName } from '../model/zoo.js';
 import { svgToPng } from '../training/plot.js';
 import { int, parse, UsageError } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
 export const compareHelp = `nin compare [options]
 
@@ -31,7 +31,7 @@ compare.json, compare.md, compare.svg and compare.png (accuracy against paramete
   --data-dir DIR      Fashion-MNIST idx files (see nin train --help)
   --out DIR           where the report and each model's training run go (default runs/compare)
   --json              print the report as JSON instead of the table
-  --backend NAME      onednn (default) or cpu`;
+${backendHelp}`;
 
 export async function compare(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -60,7 +60,7 @@ export async function compare(argv: string[]): Promise<void> {
   }
   const outDir = resolve(v.out ?? join('runs', 'compare'));
   mkdirSync(outDir, { recursive: true });
-  await activateBackend(v.backend);
+  await activateBackend(v.backend, v.precision);
 
   const log = (line: string) => process.stderr.write(line + '\n');
   const data = settings.train && new FashionMNIST({

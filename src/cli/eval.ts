@@ -7,6 +7,7 @@ import { activateBackend, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';
 
 export const evalHelp = `nin eval --model DIR [--data-dir DIR] [--limit-test N] [--batch-size B] [--json] [--backend onednn|cpu]
+                [--precision fp32|bf16|auto]
 
 Evaluates a saved model (a run directory or a model directory) on the Fashion-MNIST test split: accuracy,
 per-class accuracy and the confusion matrix (rows: true class, columns: predicted class).`;
@@ -21,7 +22,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   if (!v.model) throw new UsageError('--model DIR is required');
   const batchSize = int(v['batch-size'], 'batch-size', { fallback: 256 });
   const limit = v['limit-test'] === undefined ? undefined : int(v['limit-test'], 'limit-test');
-  await activateBackend(v.backend);
+  await activateBackend(v.backend, v.precision);
   const model = await loadModel(findModelDir(v.model));
   const resize = modelResize(model);
   const split = await readFashionMnistSplit('test', { dataDir: v['data-dir'], limit });

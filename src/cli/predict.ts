@@ -7,7 +7,7 @@ import { parse, UsageError } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';
 
-export const predictHelp = `nin predict --model DIR IMAGE... [--json] [--backend onednn|cpu]
+export const predictHelp = `nin predict --model DIR IMAGE... [--json] [--backend onednn|cpu] [--precision fp32|bf16|auto]
 
 Classifies PNG or JPEG images with a saved model. Each image is made to look like Fashion-MNIST (grayscale,
 fitted into 28×28 on a dark background, inverted when its background is light), then resized like the training
@@ -19,7 +19,7 @@ export async function predict(argv: string[]): Promise<void> {
   const v = values as Record<string, string | boolean | undefined>;
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
   if (positionals.length === 0) throw new UsageError('give at least one image file (PNG or JPEG)');
-  await activateBackend(v.backend as string | undefined);
+  await activateBackend(v.backend as string | undefined, v.precision as string | undefined);
   const model = await loadModel(findModelDir(v.model));
   const resize = modelResize(model);
   const results = [];

@@ -16,7 +16,7 @@ export async function summary(argv: string[]): Promise<void> {
   const v = values as Record<string, string | undefined>;
   const name = choice(v.model, 'model', MODEL_NAMES, 'nin');
   const resize = int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 });
-  await activateBackend(v.backend);
+  await activateBackend(v.backend, v.precision);
   const model = MODELS[name].create({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);
   const cost = networkCost(model.net);

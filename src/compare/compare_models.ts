@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { engineInfo } from '../engine/backend.js';
+import { engineInfo, getPrecision, type Precision } from '../engine/backend.js';
 import { networkCost } from '../model/cost.js';
 import { MODELS, type ModelName } from '../model/zoo.js';
 import { RunDir } from '../training/run_dir.js';
@@ -45,6 +45,8 @@ export interface CompareSettings {
 export interface CompareReport {
   settings: CompareSettings;
   backend: string;
+  /** what convolutions and dense layers computed in */
+  precision: Precision;
   threads?: number;
   date: string;
   models: ModelComparison[];
@@ -77,7 +79,7 @@ export async function compareModels({ settings, data, outDir, log, progress }: C
     if (settings.train) Object.assign(row, await trainForAccuracy(name, settings, data, outDir, log, progress));
     rows.push(row);
   }
-  return { settings, backend: tf.getBackend(), threads: engineInfo()?.threads, date: new Date().toISOString(), models: rows };
+  return { settings, backend: tf.getBackend(), precision: getPrecision(), threads: engineInfo()?.threads, date: new Date().toISOString(), models: rows };
 }
 
 async function trainForAccuracy(

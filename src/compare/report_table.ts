@@ -29,7 +29,7 @@ export function reportSettings(report: CompareReport): string {
   const { resize, timing, train } = report.settings;
   const parts = [
     `${resize}×${resize} inputs`,
-    `img/s: median of ${timing.steps} steps at batch ${timing.batchSize} on ${report.backend}${report.threads ? ` (${report.threads} threads)` : ''}`,
+    `img/s: median of ${timing.steps} steps at batch ${timing.batchSize} on ${report.backend}${report.precision === 'bf16' ? ' in bf16' : ''}${report.threads ? ` (${report.threads} threads)` : ''}`,
   ];
   if (train) {
     parts.push(

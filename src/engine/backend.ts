@@ -15,10 +15,20 @@ export const BACKEND_NAME = 'onednn'; // no '_': TF.js's kernel registry splits 
 type DataId = object;
 type BackendValues = tf.backend_util.BackendValues;
 
+/**
+ * What convolutions and matrix products compute in. 'bf16' rounds their inputs to bfloat16 inside the kernel and
+ * accumulates in float32 (AVX512-BF16 CPUs only); tensors, stored weights, the optimizer, the loss and every other
+ * kernel stay float32 either way.
+ */
+export type Precision = 'fp32' | 'bf16';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'bf16'];
+
 export class OneDnnBackend extends MathBackendCPU {
   readonly addon: OneDnnAddon;
   /** storage of native kernel outputs, recycled when no tensor and no user code can see it any more */
   readonly pool = new BufferPool();
+  /** true while the precision is bf16; read by the conv and matmul kernels */
+  bf16 = false;
 
   constructor(addon: OneDnnAddon) {
     super();
@@ -84,9 +94,39 @@ export function registerOnednnBackend(): void {
  * Makes `name` the active backend. Call before building a model: tensors made under another backend are moved on
  * first use, which costs a copy.
  */
-export async function useBackend(name: 'onednn' | 'cpu'): Promise<void> {
+export async function useBackend(name: 'onednn' | 'cpu', { precision = 'fp32' }: { precision?: Precision } = {}): Promise<void> {
   if (name === BACKEND_NAME) registerOnednnBackend();
   if (!(await tf.setBackend(name))) throw new Error(`TF.js could not initialise the '${name}' backend`);
+  if (name === BACKEND_NAME) setPrecision(precision);
+  else if (precision !== 'fp32') throw new Error(`precision ${precision} needs the onednn backend, not ${name}`);
+}
+
+/** Whether this CPU computes bf16 natively (AVX512-BF16); false when the addon is unavailable. */
+export function cpuHasBf16(): boolean {
+  try {
+    return loadAddon().info().bf16;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sets the precision of the active onednn backend's convolutions and matrix products. bf16 on a CPU without
+ * AVX512-BF16 throws (oneDNN would emulate it, slower than fp32).
+ */
+export function setPrecision(precision: Precision): void {
+  const backend = tf.backend();
+  if (!(backend instanceof OneDnnBackend)) throw new Error(`precision ${precision} needs the onednn backend, not ${tf.getBackend()}`);
+  if (precision === 'bf16' && !backend.addon.info().bf16) {
+    throw new Error('bf16 precision needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); this one does not have it: use fp32');
+  }
+  backend.bf16 = precision === 'bf16';
+}
+
+/** The precision of the active backend's convolutions and matrix products. */
+export function getPrecision(): Precision {
+  const backend = tf.backend();
+  return backend instanceof OneDnnBackend && backend.bf16 ? 'bf16' : 'fp32';
 }
 
 /** Sets the number of threads oneDNN computes with (default: OMP_NUM_THREADS, else all cores). */
@@ -95,7 +135,7 @@ export function setNumThreads(threads: number): void {
 }
 
 /** oneDNN's version and thread count when the active backend is `onednn`; undefined on any other backend. */
-export function engineInfo(): { version: string; threads: number } | undefined {
+export function engineInfo(): { version: string; threads: number; bf16: boolean } | undefined {
   const backend = tf.backend();
   return backend instanceof OneDnnBackend ? backend.addon.info() : undefined;
 }

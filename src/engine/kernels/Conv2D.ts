@@ -8,6 +8,6 @@ export const conv2DConfig = nativeKernel<{ x: TensorInfo; filter: TensorInfo }, 
   const info = conv2DInfo(x.shape, filter.shape, attrs);
   if (!isFloat32(x, filter) || !isNativeConv(info)) return null;
   return output(b, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (y) =>
-    b.addon.conv2d(f32(b, x), f32(b, filter), null, y, convGeometry(info), false),
+    b.addon.conv2d(f32(b, x), f32(b, filter), null, y, convGeometry(info), false, b.bf16),
   );
 });

@@ -9,6 +9,6 @@ export const conv2DBackpropFilterConfig = nativeKernel<{ x: TensorInfo; dy: Tens
   ({ inputs: { x, dy }, attrs, backend: b }) => {
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     if (!isFloat32(x, dy) || !isNativeConv(info)) return null;
-    return output(b, [...attrs.filterShape], (dw) => b.addon.conv2dBackpropFilter(f32(b, x), f32(b, dy), dw, convGeometry(info), null));
+    return output(b, [...attrs.filterShape], (dw) => b.addon.conv2dBackpropFilter(f32(b, x), f32(b, dy), dw, convGeometry(info), null, b.bf16));
   },
 );

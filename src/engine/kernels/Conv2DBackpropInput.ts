@@ -9,6 +9,6 @@ export const conv2DBackpropInputConfig = nativeKernel<{ dy: TensorInfo; filter: 
   ({ inputs: { dy, filter }, attrs, backend: b }) => {
     const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
     if (!isFloat32(dy, filter) || !isNativeConv(info)) return null;
-    return output(b, [...attrs.inputShape], (dx) => b.addon.conv2dBackpropInput(f32(b, dy), f32(b, filter), dx, convGeometry(info)));
+    return output(b, [...attrs.inputShape], (dx) => b.addon.conv2dBackpropInput(f32(b, dy), f32(b, filter), dx, convGeometry(info), b.bf16));
   },
 );

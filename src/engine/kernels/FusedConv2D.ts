@@ -14,7 +14,7 @@ export const fusedConv2DConfig = nativeKernel<{ x: TensorInfo; filter: TensorInf
     const activationOk = attrs.activation === 'linear' || attrs.activation === 'relu';
     if (!isFloat32(x, filter) || !isNativeConv(info) || !biasOk || !activationOk) return null;
     return output(b, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (y) =>
-      b.addon.conv2d(f32(b, x), f32(b, filter), bias ? f32(b, bias) : null, y, convGeometry(info), attrs.activation === 'relu'),
+      b.addon.conv2d(f32(b, x), f32(b, filter), bias ? f32(b, bias) : null, y, convGeometry(info), attrs.activation === 'relu', b.bf16),
     );
   },
 );

@@ -34,7 +34,7 @@ function matmulKernel(kernelName: string) {
     return output(be, [...outer, m!, n!], (c) =>
       be.addon.matmul(
         f32(be, a), f32(be, bm), bias ? f32(be, bias) : null, c,
-        [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0], activation === 'relu',
+        [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0], activation === 'relu', be.bf16,
       ),
     );
   });

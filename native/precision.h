@@ -1,0 +1,26 @@
+// The precision a convolution or matrix product computes in. In bf16 its float32 inputs are rounded to bfloat16
+// (round to nearest even) inside the kernel, products are accumulated in float32 and outputs written as float32:
+// callers only ever see float32 arrays.
+#pragma once
+
+#include "runtime.h"
+
+namespace nin {
+
+enum class Precision { f32, bf16 };
+
+// Reads a kernel's precision argument (a boolean: true = bf16). Asking for bf16 on a CPU without AVX512-BF16
+// throws: oneDNN would otherwise emulate it, slower than float32.
+Precision precision_arg(const Napi::CallbackInfo& info, size_t index);
+
+// Whether this CPU computes bf16 natively (AVX512-BF16 or AMX).
+bool cpu_has_bf16();
+
+// The data type a kernel's inputs take in oneDNN under `p`.
+inline dt compute_type(Precision p) { return p == Precision::bf16 ? dt::bf16 : dt::f32; }
+
+// `n` float32 values as the compute type: `data` itself in f32; in bf16 a converted copy in conversion slot `slot`
+// (one reused buffer per slot; a kernel's inputs use different slots).
+void* compute_input(float* data, size_t n, Precision p, int slot);
+
+}  // namespace nin
