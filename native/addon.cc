@@ -40,6 +40,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_binary(env, exports);
   init_reduce(env, exports);
   init_eltwise(env, exports);
+  init_precision(env, exports);
   return exports;
 }
 

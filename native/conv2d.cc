@@ -164,15 +164,15 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2D", [&] {
     auto gv = int_list(info, 4, kGeometryLength, "geometry");
     Geometry g(gv);
-    float* x = f32_array(info, 0, g.src_size(), "x");
+    const Precision p = precision_arg(info, 6);
+    void* x = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
     float* b = f32_array_or_null(info, 2, g.oc, "bias");
     float* y = f32_array(info, 3, g.dst_size(), "y");
     const bool relu = info[5].ToBoolean();
-    const Precision p = precision_arg(info, 6);
     gv.insert(gv.end(), {b != nullptr, relu, static_cast<int64_t>(p)});
     Forward& f = cached<Forward>(key_of("conv_fwd", gv), [&] { return std::make_unique<Forward>(g, b != nullptr, relu, p); });
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(f.pd.src_desc(), cpu_engine(), compute_input(x, g.src_size(), p, 0))},
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(f.pd.src_desc(), cpu_engine(), x)},
                                          {DNNL_ARG_WEIGHTS, f.weights.in(w)},
                                          {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), y)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.pd)}};
@@ -187,12 +187,11 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropInput", [&] {
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
     Geometry g(gv);
-    float* dy = f32_array(info, 0, g.dst_size(), "dy");
+    const Precision p = precision_arg(info, 4);
+    void* dy_in = compute_input_arg(info, 0, g.dst_size(), p, 0, "dy");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
     float* dx = f32_array(info, 2, g.src_size(), "dx");
-    const Precision p = precision_arg(info, 4);
     gv.push_back(static_cast<int64_t>(p));
-    void* dy_in = compute_input(dy, g.dst_size(), p, 0);
     if (data_gradient_as_forward(g)) {
       BackwardDataAsForward& f = cached<BackwardDataAsForward>(
           key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g, p); });
@@ -238,14 +237,12 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropFilter", [&] {
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
     Geometry g(gv);
-    float* x = f32_array(info, 0, g.src_size(), "x");
-    float* dy = f32_array(info, 1, g.dst_size(), "dy");
+    const Precision p = precision_arg(info, 5);
+    void* x_in = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
+    void* dy_in = compute_input_arg(info, 1, g.dst_size(), p, 1, "dy");
     float* dw = f32_array(info, 2, g.weights_size(), "dw");
     float* db = f32_array_or_null(info, 4, g.oc, "dbias");
-    const Precision p = precision_arg(info, 5);
     gv.push_back(static_cast<int64_t>(p));
-    void* x_in = compute_input(x, g.src_size(), p, 0);
-    void* dy_in = compute_input(dy, g.dst_size(), p, 1);
     if (db == nullptr && filter_gradient_as_matmul(g)) {
       FilterGradientMatMul& m = cached<FilterGradientMatMul>(
           key_of("conv_bwd_weights_matmul", gv), [&] { return std::make_unique<FilterGradientMatMul>(g, p); });

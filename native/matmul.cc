@@ -46,16 +46,16 @@ Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
       throw Napi::RangeError::New(info.Env(), "batch sizes " + std::to_string(d.ba) + " and " + std::to_string(d.bb) +
                                                    " do not broadcast");
     }
-    float* a = f32_array(info, 0, d.ba * d.m * d.k, "a");
-    float* b = f32_array(info, 1, d.bb * d.k * d.n, "b");
+    const Precision p = precision_arg(info, 6);
+    void* a = compute_input_arg(info, 0, d.ba * d.m * d.k, p, 0, "a");
+    void* b = compute_input_arg(info, 1, d.bb * d.k * d.n, p, 1, "b");
     float* bias = f32_array_or_null(info, 2, d.n, "bias");
     float* c = f32_array(info, 3, d.batch() * d.m * d.n, "c");
     const bool relu = info[5].ToBoolean();
-    const Precision p = precision_arg(info, 6);
     dv.insert(dv.end(), {bias != nullptr, relu, static_cast<int64_t>(p)});
     MatMul& mm = cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu, p); });
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(mm.pd.src_desc(), cpu_engine(), compute_input(a, d.ba * d.m * d.k, p, 0))},
-                                         {DNNL_ARG_WEIGHTS, memory(mm.pd.weights_desc(), cpu_engine(), compute_input(b, d.bb * d.k * d.n, p, 1))},
+    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(mm.pd.src_desc(), cpu_engine(), a)},
+                                         {DNNL_ARG_WEIGHTS, memory(mm.pd.weights_desc(), cpu_engine(), b)},
                                          {DNNL_ARG_DST, memory(d.c(), cpu_engine(), c)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(mm.pd)}};
     if (bias != nullptr) args.emplace(DNNL_ARG_BIAS, memory(d.bias(), cpu_engine(), bias));

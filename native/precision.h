@@ -23,4 +23,8 @@ inline dt compute_type(Precision p) { return p == Precision::bf16 ? dt::bf16 : d
 // (one reused buffer per slot; a kernel's inputs use different slots).
 void* compute_input(float* data, size_t n, Precision p, int slot);
 
+// A kernel input that the caller may pass already converted: a Uint16Array of bfloat16 values (bf16 only, used
+// as is), or a Float32Array (converted by compute_input when computing in bf16).
+void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot, const char* what);
+
 }  // namespace nin

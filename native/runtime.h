@@ -80,6 +80,7 @@ void init_matmul(Napi::Env env, Napi::Object exports);
 void init_binary(Napi::Env env, Napi::Object exports);
 void init_reduce(Napi::Env env, Napi::Object exports);
 void init_eltwise(Napi::Env env, Napi::Object exports);
+void init_precision(Napi::Env env, Napi::Object exports);
 
 }  // namespace nin
 

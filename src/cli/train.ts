@@ -8,7 +8,7 @@ import { newRunName, RunDir } from '../training/run_dir.js';
 import { saveModel } from '../training/model_io.js';
 import { Trainer } from '../training/trainer.js';
 import { int, parse, positiveNumber, UsageError } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
 export const trainHelp = `nin train [options]
 
@@ -26,12 +26,14 @@ run record. The defaults are the chapter's run: --resize 224 --epochs 10 --lr 0.
   --out DIR           run directory (default runs/<date-time>)
   --limit-train N     train on the first N training images only
   --limit-test N      validate on the first N test images only
-  --backend NAME      onednn (default) or cpu
+${backendHelp}
   --resume DIR        continue the run in DIR from its last checkpoint (its settings are reused)`;
 
 interface TrainConfig {
   epochs: number; lr: number; batchSize: number; resize: number; seed: number;
   dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
+  /** fp32, bf16 or auto as asked; the record's `precision` says what ran */
+  precision?: string;
 }
 
 export async function train(argv: string[]): Promise<void> {
@@ -62,11 +64,12 @@ export async function train(argv: string[]): Promise<void> {
       limitTrain: v['limit-train'] === undefined ? undefined : int(v['limit-train'], 'limit-train'),
       limitTest: v['limit-test'] === undefined ? undefined : int(v['limit-test'], 'limit-test'),
       backend: v.backend ?? 'onednn',
+      precision: v.precision ?? 'fp32',
     };
     run = new RunDir(resolve(v.out ?? join('runs', newRunName())));
     if (existsSync(run.record)) throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
   }
-  const backend = await activateBackend(config.backend);
+  const backend = await activateBackend(config.backend, config.precision);
   const data = new FashionMNIST({
     batchSize: config.batchSize, resize: config.resize, seed: config.seed, dataDir: config.dataDir,
     limitTrain: config.limitTrain, limitTest: config.limitTest,

@@ -16,16 +16,21 @@ export type PoolGeometry = number[];
 /** [batchA, batchB, M, K, N, transposeA, transposeB] */
 export type MatMulDims = number[];
 
+/** An input of a bf16-capable kernel: float32 values, or (in bf16 only) their bfloat16 copy as a Uint16Array. */
+export type Compute = Float32Array | Uint16Array;
+
 export interface OneDnnAddon {
   info(): { version: string; cpuIsa: number; threads: number; bf16: boolean };
   setNumThreads(threads: number): void;
   // `bf16`: compute in bfloat16 (inputs rounded inside the kernel, float32 accumulation and outputs)
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, g: ConvGeometry, relu: boolean, bf16: boolean): void;
-  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, g: ConvGeometry, bf16: boolean): void;
-  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null, bf16: boolean): void;
+  conv2d(x: Compute, filter: Float32Array, bias: Float32Array | null, y: Float32Array, g: ConvGeometry, relu: boolean, bf16: boolean): void;
+  conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Float32Array, g: ConvGeometry, bf16: boolean): void;
+  conv2dBackpropFilter(x: Compute, dy: Compute, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null, bf16: boolean): void;
   pool2d(kind: PoolKind, x: Float32Array, y: Float32Array, g: PoolGeometry): void;
   pool2dGrad(kind: PoolKind, dy: Float32Array, x: Float32Array | null, dx: Float32Array, g: PoolGeometry): void;
-  matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean, bf16: boolean): void;
+  matmul(a: Compute, b: Compute, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean, bf16: boolean): void;
+  /** float32 → bfloat16 (round to nearest even) */
+  toBf16(src: Float32Array, dst: Uint16Array): void;
   binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array): void;
   reduce(op: ReduceOp, x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): void;
   relu(x: Float32Array, y: Float32Array): void;

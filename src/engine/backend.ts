@@ -4,8 +4,10 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { totalmem } from 'node:os';
 
 import { loadAddon, type OneDnnAddon } from './addon.js';
+import { Bf16Inputs } from './bf16_inputs.js';
 import { BufferPool } from './buffer_pool.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
@@ -29,10 +31,13 @@ export class OneDnnBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
   /** true while the precision is bf16; read by the conv and matmul kernels */
   bf16 = false;
+  /** bfloat16 copies of tensors the bf16 kernels read (see bf16_inputs.ts) */
+  readonly bf16Inputs: Bf16Inputs;
 
   constructor(addon: OneDnnAddon) {
     super();
     this.addon = addon;
+    this.bf16Inputs = new Bf16Inputs(addon, Math.floor(totalmem() / 8));
     // Silences the CPU backend's "install tfjs-node for speed" banner: this is the fast path.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -61,12 +66,16 @@ export class OneDnnBackend extends MathBackendCPU {
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
-    if (released && values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    if (released && values !== undefined && !this.data.has(dataId)) {
+      this.bf16Inputs.release(values); // before the pool may hand the storage out again
+      this.pool.release(values);
+    }
     return released;
   }
 
   override dispose(): void {
     this.pool.clear();
+    this.bf16Inputs.clear();
     super.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // the inherited CPU kernel for cases the native path does not cover (other dtypes, layouts, tiny tensors).
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
+import type { Compute } from './addon.js';
 import type { OneDnnBackend } from './backend.js';
 
 /** Below this many elements a native call (fixed cost of a few µs) is slower than the JS loop. */
@@ -16,6 +17,15 @@ export function f32(backend: OneDnnBackend, t: TensorInfo): Float32Array {
   if (values instanceof Float32Array) return values;
   if (values instanceof Int32Array || values instanceof Uint8Array) return Float32Array.from(values);
   throw new Error(`onednn: tensor of dtype ${t.dtype} has no numeric storage`);
+}
+
+/**
+ * A tensor as a bf16-capable kernel reads it: its float32 values, or in bf16 precision its bfloat16 copy (made
+ * once per tensor). Storage converted from integers is a temporary: the kernel converts it itself.
+ */
+export function computeInput(backend: OneDnnBackend, t: TensorInfo): Compute {
+  const values = f32(backend, t);
+  return backend.bf16 && values === backend.data.get(t.dataId).values ? backend.bf16Inputs.of(values) : values;
 }
 
 export function isFloat32(...tensors: TensorInfo[]): boolean {

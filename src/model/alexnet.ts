@@ -2,19 +2,12 @@
 // 4096-4096 fully connected head. 46,764,746 parameters at 224, 92% of them in the dense layers.
 import * as tf from '@tensorflow/tfjs';
 
-import { Classifier, type ImageClassifierOptions } from './classifier.js';
-import { denseHead, reluConv2d, withInitSeed } from './layers.js';
+import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
+import { denseHead, reluConv2d } from './layers.js';
 
-export class AlexNet extends Classifier {
-  readonly numClasses: number;
-  readonly resize: number;
-  readonly net: tf.Sequential;
-
-  constructor({ resize = 224, lr = 0.01, numClasses = 10, seed }: ImageClassifierOptions = {}) {
-    super(lr);
-    this.numClasses = numClasses;
-    this.resize = resize;
-    this.net = withInitSeed(seed, () => {
+export class AlexNet extends ImageClassifier {
+  constructor(options: ImageClassifierOptions = {}) {
+    super(options, 0.01, (resize, numClasses) => {
       const maxPool = () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2 });
       return tf.sequential({
         layers: [

@@ -1,6 +1,7 @@
 // d2l's Classifier: softmax cross-entropy on integer labels, and accuracy. The network outputs logits.
 import * as tf from '@tensorflow/tfjs';
 
+import { withInitSeed } from './layers.js';
 import { type Batch, Module, type StepMetrics } from './module.js';
 
 /** What every image classifier of the chapter is built from. */
@@ -49,5 +50,25 @@ export abstract class Classifier extends Module {
   /** Class probabilities, [B, numClasses]. */
   predictProbabilities(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => tf.softmax(this.forward(x, false)) as tf.Tensor2D);
+  }
+}
+
+/**
+ * A classifier of square grayscale images: the chapter's NiN, AlexNet and VGG. Subclasses give their d2l default
+ * learning rate and build their network for `resize`² inputs and `numClasses` outputs (seeded when asked).
+ */
+export abstract class ImageClassifier extends Classifier {
+  readonly numClasses: number;
+  readonly resize: number;
+  readonly net: tf.Sequential;
+
+  protected constructor(
+    { resize = 224, lr, numClasses = 10, seed }: ImageClassifierOptions, defaultLr: number,
+    build: (resize: number, numClasses: number) => tf.Sequential,
+  ) {
+    super(lr ?? defaultLr);
+    this.numClasses = numClasses;
+    this.resize = resize;
+    this.net = withInitSeed(seed, () => build(resize, numClasses));
   }
 }

@@ -2,8 +2,8 @@
 // last block, then global average pooling and flatten. No fully connected layer: 1,992,166 parameters.
 import * as tf from '@tensorflow/tfjs';
 
-import { Classifier, type ImageClassifierOptions } from './classifier.js';
-import { outputShape, reluConv2d, type Size2, withInitSeed } from './layers.js';
+import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
+import { outputShape, reluConv2d, type Size2 } from './layers.js';
 
 /**
  * conv → ReLU → 1×1 conv → ReLU → 1×1 conv → ReLU, as one nested Sequential (one line of the layer walk).
@@ -20,16 +20,9 @@ export function ninBlock(outChannels: number, kernelSize: Size2, strides: Size2,
   return block;
 }
 
-export class NiN extends Classifier {
-  readonly numClasses: number;
-  readonly resize: number;
-  readonly net: tf.Sequential;
-
-  constructor({ resize = 224, lr = 0.1, numClasses = 10, seed }: ImageClassifierOptions = {}) {
-    super(lr);
-    this.numClasses = numClasses;
-    this.resize = resize;
-    this.net = withInitSeed(seed, () => NiN.build(resize, numClasses));
+export class NiN extends ImageClassifier {
+  constructor(options: ImageClassifierOptions = {}) {
+    super(options, 0.1, (resize, numClasses) => NiN.build(resize, numClasses)); // 0.1: the seed's class default
   }
 
   private static build(resize: number, numClasses: number): tf.Sequential {

@@ -2,8 +2,8 @@
 // the 4096-4096 head. VGG-11 has 128,806,154 parameters at 224; d2l trains it narrowed 4× to save time.
 import * as tf from '@tensorflow/tfjs';
 
-import { Classifier, type ImageClassifierOptions } from './classifier.js';
-import { denseHead, outputShape, reluConv2d, withInitSeed } from './layers.js';
+import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
+import { denseHead, outputShape, reluConv2d } from './layers.js';
 
 /** (number of convolutions, output channels) of each block */
 export type VggArch = readonly (readonly [number, number])[];
@@ -26,23 +26,18 @@ export interface VGGOptions extends ImageClassifierOptions {
   arch?: VggArch;
 }
 
-export class VGG extends Classifier {
-  readonly numClasses: number;
-  readonly resize: number;
+export class VGG extends ImageClassifier {
   readonly arch: VggArch;
-  readonly net: tf.Sequential;
 
-  constructor({ arch = VGG11, resize = 224, lr = 0.01, numClasses = 10, seed }: VGGOptions = {}) {
-    super(lr);
+  constructor({ arch = VGG11, ...options }: VGGOptions = {}) {
+    const resize = options.resize ?? 224;
     if (resize >> arch.length < 1) throw new RangeError(`VGG with ${arch.length} blocks needs inputs of at least ${2 ** arch.length} pixels, got ${resize}`);
-    this.numClasses = numClasses;
-    this.resize = resize;
-    this.arch = arch;
-    this.net = withInitSeed(seed, () => {
+    super(options, 0.01, (size, numClasses) => {
       const net = tf.sequential();
-      for (const [numConvs, channels] of arch) net.add(vggBlock(numConvs, channels, net.layers.length ? outputShape(net) : [resize, resize, 1]));
+      for (const [numConvs, channels] of arch) net.add(vggBlock(numConvs, channels, net.layers.length ? outputShape(net) : [size, size, 1]));
       for (const layer of denseHead(4096, numClasses)) net.add(layer);
       return net;
     });
+    this.arch = arch;
   }
 }

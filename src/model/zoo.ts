@@ -1,6 +1,6 @@
 // The chapter's models by name, each with its d2l learning rate: NiN and the two networks it is compared with.
 import { AlexNet } from './alexnet.js';
-import type { Classifier, ImageClassifierOptions } from './classifier.js';
+import type { ImageClassifier, ImageClassifierOptions } from './classifier.js';
 import { NiN } from './nin.js';
 import { VGG, VGG11, VGG11_SMALL } from './vgg.js';
 
@@ -9,7 +9,7 @@ export interface ModelEntry {
   label: string;
   /** the learning rate d2l trains it with */
   lr: number;
-  create(options: ImageClassifierOptions): Classifier & { readonly resize: number };
+  create(options: ImageClassifierOptions): ImageClassifier;
 }
 
 export const MODELS = {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-import { engineInfo } from '../engine/backend.js';
+import { engineInfo, getPrecision } from '../engine/backend.js';
 import type { Classifier } from '../model/classifier.js';
 import type { Trainer } from './trainer.js';
 
@@ -24,6 +24,7 @@ export function runRecord({ config, backend, model, data, trainer }: RecordInput
       nin: ninVersion(), node: process.version, tfjs: version('@tensorflow/tfjs'), onednn: engineInfo()?.version,
     },
     backend,
+    precision: getPrecision(),
     data: data.checksums(),
     epochs: trainer.summaries,
     updated: new Date().toISOString(),

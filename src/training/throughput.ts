@@ -3,7 +3,7 @@
 // on first use).
 import * as tf from '@tensorflow/tfjs';
 
-import type { Classifier } from '../model/classifier.js';
+import type { Classifier, ImageClassifier } from '../model/classifier.js';
 import type { Batch } from '../model/module.js';
 import { median } from './stats.js';
 
@@ -55,7 +55,7 @@ export interface Throughput {
 
 /** Median img/s of training and inference steps. Training changes the weights: use a model made for timing. */
 export function measureThroughput(
-  model: Classifier & { readonly resize: number },
+  model: ImageClassifier,
   { batchSize, steps, warmup }: { batchSize: number; steps: number; warmup: number },
 ): Throughput {
   const batch = syntheticBatch(batchSize, model.resize, model.numClasses);

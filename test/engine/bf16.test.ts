@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { cpuHasBf16, getPrecision, type Precision, setPrecision, useBackend } from '../../src/engine/backend.js';
+import { cpuHasBf16, getPrecision, type OneDnnBackend, type Precision, setPrecision, useBackend } from '../../src/engine/backend.js';
 import { convCases } from './conv_cases.js';
 import { assertClose, nativeCallCounts, resetNativeCalls, setup, sizeOf, values } from './helpers.js';
 
@@ -115,6 +115,25 @@ describe('bf16 precision', { skip: !cpuHasBf16() && 'this CPU has no AVX512-BF16
     await checkBf16('fused matMul', [a, w, bias], ([at, wt, bt]) => [
       tf.fused.matMul({ a: at!, b: wt!, bias: bt, activation: 'relu' }),
     ], ['matmul'], ['y'], [2]);
+  });
+
+  it('converts each tensor once per step (activations and gradients are read twice), and forgets the copies with the tensors', async () => {
+    await useBackend('onednn', { precision: 'bf16' });
+    try {
+      const backend = tf.backend() as OneDnnBackend;
+      resetNativeCalls();
+      tf.tidy(() => {
+        const x = tf.tensor4d(values([2, 12, 12, 8], 101), [2, 12, 12, 8]), w = tf.tensor4d(values([3, 3, 8, 16], 102), [3, 3, 8, 16]);
+        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same');
+        const dy = tf.onesLike(conv(x, w));
+        tf.grads(conv)([x, w], dy); // forward (x), data gradient (dy), filter gradient (x and dy again)
+        assert.ok(backend.bf16Inputs.size >= 2);
+      });
+      assert.equal(nativeCallCounts().get('toBf16'), 2, 'x and dy converted once each');
+      assert.equal(backend.bf16Inputs.size, 0, 'no copy outlives its tensor');
+    } finally {
+      await useBackend('onednn');
+    }
   });
 
   it('leaves every other kernel in float32: pooling, element-wise ops and reductions give the fp32 values', async () => {

@@ -1,7 +1,7 @@
 import { Conv2DBackpropInput, type Conv2DBackpropInputAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
-import { f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
+import { computeInput, f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 // dy: [N, OH, OW, OC], filter: [KH, KW, C, OC] → dx: [N, H, W, C]
 export const conv2DBackpropInputConfig = nativeKernel<{ dy: TensorInfo; filter: TensorInfo }, Conv2DBackpropInputAttrs>(
@@ -9,6 +9,6 @@ export const conv2DBackpropInputConfig = nativeKernel<{ dy: TensorInfo; filter: 
   ({ inputs: { dy, filter }, attrs, backend: b }) => {
     const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
     if (!isFloat32(dy, filter) || !isNativeConv(info)) return null;
-    return output(b, [...attrs.inputShape], (dx) => b.addon.conv2dBackpropInput(f32(b, dy), f32(b, filter), dx, convGeometry(info), b.bf16));
+    return output(b, [...attrs.inputShape], (dx) => b.addon.conv2dBackpropInput(computeInput(b, dy), f32(b, filter), dx, convGeometry(info), b.bf16));
   },
 );

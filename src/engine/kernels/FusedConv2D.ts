@@ -1,7 +1,7 @@
 import { FusedConv2D, type FusedConv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
-import { f32, isFloat32, nativeKernel, output, sizeOf } from '../kernel_utils.js';
+import { computeInput, f32, isFloat32, nativeKernel, output, sizeOf } from '../kernel_utils.js';
 
 // Inference path of a conv layer (and training with a linear activation): conv + bias + ReLU in one oneDNN
 // primitive, with bias and ReLU as post-ops. Other activations fall back to the CPU kernel.
@@ -14,7 +14,7 @@ export const fusedConv2DConfig = nativeKernel<{ x: TensorInfo; filter: TensorInf
     const activationOk = attrs.activation === 'linear' || attrs.activation === 'relu';
     if (!isFloat32(x, filter) || !isNativeConv(info) || !biasOk || !activationOk) return null;
     return output(b, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], (y) =>
-      b.addon.conv2d(f32(b, x), f32(b, filter), bias ? f32(b, bias) : null, y, convGeometry(info), attrs.activation === 'relu', b.bf16),
+      b.addon.conv2d(computeInput(b, x), f32(b, filter), bias ? f32(b, bias) : null, y, convGeometry(info), attrs.activation === 'relu', b.bf16),
     );
   },
 );

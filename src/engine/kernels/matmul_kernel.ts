@@ -3,7 +3,7 @@ import {
   backend_util, BatchMatMul, _FusedMatMul, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import { f32, isFloat32, nativeKernel, output, sizeOf } from '../kernel_utils.js';
+import { computeInput, f32, isFloat32, nativeKernel, output, sizeOf } from '../kernel_utils.js';
 
 type MatMulAttrs = { transposeA: boolean; transposeB: boolean; activation?: string };
 
@@ -33,7 +33,7 @@ function matmulKernel(kernelName: string) {
     if (!broadcastsWhole(batchA) || !broadcastsWhole(batchB) || !biasOk || (activation !== 'linear' && activation !== 'relu')) return null;
     return output(be, [...outer, m!, n!], (c) =>
       be.addon.matmul(
-        f32(be, a), f32(be, bm), bias ? f32(be, bias) : null, c,
+        computeInput(be, a), computeInput(be, bm), bias ? f32(be, bias) : null, c,
         [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0], activation === 'relu', be.bf16,
       ),
     );
