@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { Classifier } from './classifier.js';
+import { StepSeededDropout } from './step_seeded_dropout.js';
 
 type Size2 = number | [number, number];
 const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -44,7 +45,7 @@ export interface NiNOptions {
   resize?: number;
   lr?: number;
   numClasses?: number;
-  /** seeds the weight initialisation */
+  /** seeds the weight initialisation and the dropout masks (see Module.beginStep) */
   seed?: number;
 }
 
@@ -54,7 +55,7 @@ export class NiN extends Classifier {
   readonly net: tf.Sequential;
 
   constructor({ resize = 224, lr = 0.1, numClasses = 10, seed }: NiNOptions = {}) {
-    super(lr);
+    super(lr, seed);
     this.numClasses = numClasses;
     this.resize = resize;
     initSeed = seed;
@@ -75,7 +76,7 @@ export class NiN extends Classifier {
     net.add(maxPool());
     net.add(ninBlock(384, 3, 1, 1, shape()));
     net.add(maxPool());
-    net.add(tf.layers.dropout({ rate: 0.5 }));
+    net.add(new StepSeededDropout({ rate: 0.5 }));
     net.add(ninBlock(numClasses, 3, 1, 1, shape()));
     const [h, w] = shape();
     net.add(tf.layers.averagePooling2d({ poolSize: [h!, w!], strides: [h!, w!], padding: 'valid' })); // global
