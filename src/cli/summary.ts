@@ -1,7 +1,7 @@
 import { NiN } from '../model/nin.js';
-import { MIN_RESIZE } from '../data/index.js';
-import { int, parse } from './args.js';
+import { parse } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
+import { resizeOption } from './resize_option.js';
 
 export const summaryHelp = `nin summary [--resize N] [--backend onednn|cpu]
 
@@ -12,7 +12,7 @@ export async function summary(argv: string[]): Promise<void> {
   const { values } = parse(argv, { resize: { type: 'string' }, ...backendOption });
   if (values.help) return void console.log(summaryHelp);
   const v = values as Record<string, string | undefined>;
-  const resize = int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 });
+  const resize = resizeOption(v.resize);
   await activateBackend(v.backend);
   const model = new NiN({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);
