@@ -35,7 +35,7 @@ describe('nin CLI', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('train: writes a run directory, and the model learns well above chance (10 %)', () => {
-    for (const f of ['record.json', 'metrics.jsonl', 'metrics.csv', 'curves.svg', 'curves.png', 'model/model.json', 'model/weights.bin', 'checkpoint/state.json']) {
+    for (const f of ['record.json', 'metrics.jsonl', 'metrics.csv', 'curves.svg', 'curves.png', 'model/model.json', 'model/weights.bin', 'checkpoint/step-00000600-end/state.json', 'checkpoint/step-00000600-end/optimizer.bin']) {
       assert.ok(existsSync(join(run, f)), `${f} exists`);
     }
     const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
