@@ -3,7 +3,7 @@
 // checkpoints at the end of every epoch and every `checkpointEvery` steps, and fit() first resumes from the newest
 // checkpoint there, exactly: same data order, dropout masks, optimizer state, running sums and plotted points.
 // An AbortSignal stops it after the current step (or drops the validation in progress) with a checkpoint.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +12,7 @@ import type { Classifier } from '../model/classifier.js';
 import type { Batch } from '../model/module.js';
 import { CheckpointStore } from './checkpoints.js';
 import { writeFileDurably } from './durable_files.js';
-import { loadModel } from './model_io.js';
+import { loadModel, MODEL_JSON, ModelFileError } from './model_io.js';
 import { OutputError } from './output_error.js';
 import { curvesSvg, svgToPng } from './plot.js';
 import { ProgressBoard } from './progress_board.js';
@@ -246,6 +246,10 @@ export class Trainer {
       (dir, reason) => this.log(`skipping damaged checkpoint ${dir}: ${reason}`),
     );
     if (!found) {
+      if (existsSync(join(store.dir, MODEL_JSON))) {
+        // an earlier version's single checkpoint/: without its data position it cannot continue exactly
+        throw new ModelFileError(`${store.dir} holds a checkpoint of an earlier version of nin, which cannot be resumed; start a new run (eval and predict still read it)`);
+      }
       this.board.restore([], {}); // points a killed run drew before its first checkpoint are dropped
       return;
     }

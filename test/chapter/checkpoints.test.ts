@@ -12,9 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
 import { CheckpointStore } from '../../src/training/checkpoints.js';
 import { writeFileDurably } from '../../src/training/durable_files.js';
+import { NiN } from '../../src/model/nin.js';
 import { findModelDir } from '../../src/training/find_model_dir.js';
 import { loadModel, ModelFileError, saveModel } from '../../src/training/model_io.js';
 import { OutputError } from '../../src/training/output_error.js';
+import { RunDir } from '../../src/training/run_dir.js';
+import { Trainer } from '../../src/training/trainer.js';
 import { tinyDisk } from './tiny_disk.js';
 
 /** A small model: its checkpoints are a few KB. */
@@ -89,6 +92,15 @@ describe('checkpoints', () => {
     await assert.rejects(loadModel(join(run, 'model')), (e: Error) => e instanceof ModelFileError && /unreadable model files/.test(e.message));
     writeFileSync(join(run, 'model', 'model.json'), '{"weightsManifest": []}');
     await assert.rejects(loadModel(join(run, 'model')), (e: Error) => e instanceof ModelFileError && /not a model this tool can load/.test(e.message));
+  });
+
+  it("refuses to resume an earlier version's single checkpoint/ rather than start over", async () => {
+    const run = new RunDir(join(work, 'old-layout'));
+    await saveModel(smallNet(1), run.checkpoint, { 'state.json': '{"epochsDone": 1}' });
+    const trainer = new Trainer({ maxEpochs: 1, runDir: run, progress: false, log: () => {} });
+    const data = { batchSize: 1, resize: 4, numTrainBatches: () => 1, numValBatches: () => 1, trainDataloader: async function* () {}, valDataloader: async function* () {} };
+    await assert.rejects(trainer.fit(new NiN({ resize: 67 }), data), (e: Error) =>
+      e instanceof ModelFileError && /holds a checkpoint of an earlier version of nin, which cannot be resumed/.test(e.message));
   });
 
   it('a full disk: an OutputError naming the path, the previous file or model intact, no temporary left', async (t) => {
