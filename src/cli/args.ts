@@ -2,7 +2,9 @@
 // one-line UsageError (exit code 2), never a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -14,14 +16,19 @@ export function parse(argv: string[], options: Options, allowPositionals = false
   }
 }
 
-export function int(value: string | undefined, name: string, { min = 1, fallback }: { min?: number; fallback?: number } = {}): number {
+export function int(
+  value: string | undefined,
+  name: string,
+  { min = 1, max = Number.MAX_SAFE_INTEGER, fallback }: { min?: number; max?: number; fallback?: number } = {},
+): number {
   if (value === undefined) {
     if (fallback === undefined) throw new UsageError(`--${name} is required`);
     return fallback;
   }
   const n = Number(value);
-  if (!/^[+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${value}'`);
+  if (!/^[+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got '${value}'`);
   }
   return n;
 }

@@ -78,7 +78,7 @@ export async function compare(argv: string[]): Promise<void> {
   writeFileSync(join(outDir, 'compare.md'), reportMarkdown(report));
   const svg = economyChartSvg(report);
   writeFileSync(join(outDir, 'compare.svg'), svg);
-  await svgToPng(svg, join(outDir, 'compare.png'));
+  writeFileSync(join(outDir, 'compare.png'), await svgToPng(svg));
   if (flags.json) console.log(JSON.stringify(report, null, 2));
   else console.log(`${reportTable(report)}\n\n${reportSettings(report)}.`);
   log(`report written to ${outDir}/compare.{json,md,svg,png}`);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { imagesToModelInput, readFashionMnistSplit, TEXT_LABELS } from '../data/index.js';
-import { findModelDir, loadModel } from '../training/model_io.js';
+import { findModelDir } from '../training/find_model_dir.js';
+import { loadModel } from '../training/model_io.js';
 import { int, parse, UsageError } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The `nin` command: summary | train | eval | predict | compare. Usage errors print one line and exit 2.
+// The `nin` command: summary | train | eval | predict | compare. Every error prints one line (a stack trace only with
+// NIN_DEBUG set): bad options, input files, models or output directories exit 2, a diverged training run 3, a run
+// stopped by SIGINT/SIGTERM 130/143 (after writing its checkpoint), anything else — a bug — 1.
 import { UsageError } from './args.js';
 import { compare, compareHelp } from './compare.js';
 import { evalHelp, evaluate } from './eval.js';
 import { predict, predictHelp } from './predict.js';
 import { summary, summaryHelp } from './summary.js';
+import { SIGNAL_EXIT_CODES } from './stop_on_signals.js';
 import { train, trainHelp } from './train.js';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
@@ -33,13 +36,25 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    // errors in what the user gave us (options, files, models) are exit 2; anything else is a failure (exit 1)
-    const known = err instanceof UsageError || ['DataError', 'ModelNotFoundError', 'ImageError'].includes(err.name);
-    process.stderr.write(`nin: error: ${err.message}\n`);
-    if (!known && process.env.NIN_DEBUG) process.stderr.write(`${err.stack}\n`);
-    process.exit(known ? 2 : 1);
-  },
-);
+/** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
+const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError'];
+
+function exitCodeOf(err: Error): number {
+  if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;
+  if (err.name === 'DivergenceError') return 3;
+  return USER_ERRORS.includes(err.name) ? 2 : 1;
+}
+
+function fail(err: unknown): never {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const code = exitCodeOf(error);
+  const oneLine = error.message.replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(error.name === 'TrainingInterrupted' ? `nin: ${oneLine}\n` : `nin: error: ${oneLine}\n`);
+  if (code === 1 && process.env.NIN_DEBUG) process.stderr.write(`${error.stack}\n`);
+  process.exit(code);
+}
+
+// an error thrown outside main's promise chain (an event handler, say) is reported the same way
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);

@@ -1,8 +1,8 @@
-import { MIN_RESIZE } from '../data/index.js';
 import { networkCost } from '../model/cost.js';
 import { MODEL_NAMES, MODELS } from '../model/zoo.js';
-import { choice, int, parse } from './args.js';
+import { choice, parse } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
+import { resizeOption } from './resize_option.js';
 
 export const summaryHelp = `nin summary [--model NAME] [--resize N] [--backend onednn|cpu]
 
@@ -15,7 +15,7 @@ export async function summary(argv: string[]): Promise<void> {
   if (values.help) return void console.log(summaryHelp);
   const v = values as Record<string, string | undefined>;
   const name = choice(v.model, 'model', MODEL_NAMES, 'nin');
-  const resize = int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 });
+  const resize = resizeOption(v.resize);
   await activateBackend(v.backend, v.precision);
   const model = MODELS[name].create({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);

@@ -2,96 +2,177 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
-import { NiN } from '../model/nin.js';
-import { runRecord } from '../training/run_record.js';
-import { newRunName, RunDir } from '../training/run_dir.js';
+import type { ImageClassifier } from '../model/classifier.js';
+import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
+import { CheckpointStore } from '../training/checkpoints.js';
 import { saveModel } from '../training/model_io.js';
-import { Trainer } from '../training/trainer.js';
-import { int, parse, positiveNumber, UsageError } from './args.js';
+import { newRunName, RunDir } from '../training/run_dir.js';
+import { runRecord } from '../training/run_record.js';
+import { lowerRate, Trainer } from '../training/trainer.js';
+import { DivergenceError, TrainingInterrupted } from '../training/training_stopped.js';
+import { choice, int, parse, positiveNumber, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
+import { MAX_RESIZE, resizeOption } from './resize_option.js';
+import { stopOnSignals } from './stop_on_signals.js';
+
+/** A batch larger than the training split would only be the split. */
+const MAX_BATCH = 60000;
 
 export const trainHelp = `nin train [options]
 
-Trains NiN on Fashion-MNIST the d2l way (softmax cross-entropy, SGD) and writes a run directory: metrics
-(JSON lines, CSV), the training curves (SVG, PNG), a checkpoint per epoch, the final model (TF.js format) and a
-run record. The defaults are the chapter's run: --resize 224 --epochs 10 --lr 0.05 --batch-size 128.
+Trains NiN (or a model it is compared with) on Fashion-MNIST the d2l way (softmax cross-entropy, SGD) and writes
+a run directory: metrics (JSON lines, CSV), the training curves (SVG, PNG), checkpoints, the final model (TF.js
+format) and a run record. The defaults are the chapter's run: --resize 224 --epochs 10 --lr 0.05 --batch-size 128.
 
-  --epochs E          epochs to train (default 10)
-  --lr X              SGD learning rate (default 0.05)
-  --batch-size B      (default 128)
-  --resize N          image side the 28×28 images are resized to (default 224, at least ${MIN_RESIZE})
-  --seed S            weight initialisation and data order (default 0)
-  --data-dir DIR      Fashion-MNIST idx files (.gz or plain); default: $FASHION_MNIST_DIR, the cache,
-                      Debian's dataset-fashion-mnist, else a download
-  --out DIR           run directory (default runs/<date-time>)
-  --limit-train N     train on the first N training images only
-  --limit-test N      validate on the first N test images only
-${backendHelp}
-  --resume DIR        continue the run in DIR from its last checkpoint (its settings are reused)`;
+  --model NAME          ${MODEL_NAMES.join(', ')} (default nin)
+
+  --epochs E            epochs to train (default 10)
+  --lr X                SGD learning rate (default d2l's for the model: NiN 0.05, AlexNet and VGG 0.01)
+  --batch-size B        (default 128, at most ${MAX_BATCH})
+  --resize N            image side the 28×28 images are resized to (default 224, from ${MIN_RESIZE} to ${MAX_RESIZE})
+  --seed S              weight initialisation, data order and dropout masks (default 0)
+  --data-dir DIR        Fashion-MNIST idx files (.gz or plain); default: $FASHION_MNIST_DIR, the cache,
+                        Debian's dataset-fashion-mnist, else a download
+  --out DIR             run directory (default runs/<date-time>)
+  --limit-train N       train on the first N training images only
+  --limit-test N        validate on the first N test images only
+${backendHelp.replace(/^ {2}(--\S+ \S+) {6}/gm, '  $1        ').replace(/^ {22}/gm, '                        ')}
+  --checkpoint-every N  also checkpoint every N training steps (default 100; every epoch is checkpointed)
+  --keep K              checkpoints kept (default 3)
+  --resume DIR          continue the run in DIR exactly where its newest checkpoint left it; its settings are
+                        kept, only --epochs, --lr, --checkpoint-every, --keep, --backend and --precision
+                        may be given
+
+Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint and exits with 130 (143); a second
+Ctrl-C quits at once. A diverging loss stops the run with exit code 3.`;
 
 interface TrainConfig {
   epochs: number; lr: number; batchSize: number; resize: number; seed: number;
   dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
-  /** fp32, bf16 or auto as asked; the record's `precision` says what ran */
+  /** absent in runs of earlier versions: nin */
+  model?: ModelName;
+  /** fp32, bf16 or auto as asked (absent in runs of earlier versions: fp32); the record says what ran */
   precision?: string;
+  checkpointEvery: number; keep: number;
 }
+
+/** Options a resumed run may change: the rest would make it a different run. */
+const RESUMABLE = ['epochs', 'lr', 'checkpoint-every', 'keep', 'backend', 'precision', 'resume'];
 
 export async function train(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     epochs: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' }, resize: { type: 'string' },
     seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, 'limit-train': { type: 'string' },
-    'limit-test': { type: 'string' }, resume: { type: 'string' }, ...backendOption,
+    'limit-test': { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+    keep: { type: 'string' }, model: { type: 'string' }, ...backendOption,
   });
   if (values.help) return void console.log(trainHelp);
   const v = values as Record<string, string | undefined>;
-
-  let run: RunDir;
-  let config: TrainConfig;
-  if (v.resume) {
-    run = new RunDir(resolve(v.resume));
-    if (!existsSync(run.record)) throw new UsageError(`--resume ${v.resume}: not a run directory (no record.json)`);
-    const previous = run.readJson<{ config: TrainConfig }>(run.record).config;
-    // a resumed run keeps its settings; only the number of epochs may grow
-    config = { ...previous, epochs: int(v.epochs, 'epochs', { fallback: previous.epochs }) };
-  } else {
-    config = {
-      epochs: int(v.epochs, 'epochs', { fallback: 10 }),
-      lr: positiveNumber(v.lr, 'lr', 0.05),
-      batchSize: int(v['batch-size'], 'batch-size', { fallback: 128 }),
-      resize: int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 }),
-      seed: int(v.seed, 'seed', { min: 0, fallback: 0 }),
-      dataDir: v['data-dir'],
-      limitTrain: v['limit-train'] === undefined ? undefined : int(v['limit-train'], 'limit-train'),
-      limitTest: v['limit-test'] === undefined ? undefined : int(v['limit-test'], 'limit-test'),
-      backend: v.backend ?? 'onednn',
-      precision: v.precision ?? 'fp32',
-    };
-    run = new RunDir(resolve(v.out ?? join('runs', newRunName())));
-    if (existsSync(run.record)) throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
-  }
-  const backend = await activateBackend(config.backend, config.precision);
+  const { run, config } = v.resume !== undefined ? resumedRun(v) : newRun(v);
   const data = new FashionMNIST({
     batchSize: config.batchSize, resize: config.resize, seed: config.seed, dataDir: config.dataDir,
     limitTrain: config.limitTrain, limitTest: config.limitTest,
   });
+  // the output directory is checked before anything slow: reading the data, building the model
+  run.create();
+  const backend = await activateBackend(config.backend, config.precision);
+  const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, lr: config.lr, seed: config.seed });
+  // K checkpoints, one more being written, the final model, a few MB of metrics and curves; a resumed run has some already
+  const copies = config.keep + 2 - Math.min(new CheckpointStore(run.checkpoint).list().length, config.keep);
+  run.checkFreeSpace(copies * 4 * model.countParams() + 2 ** 22, `${config.keep} checkpoints and one being written, the final model`);
+  const stop = stopOnSignals((name) =>
+    process.stderr.write(`\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`));
   try {
     await data.prepare();
-    await trainRun(run, config, backend, data);
+    await trainRun(run, config, backend, model, data, stop.signal);
+  } catch (error) {
+    throw withResumeHint(error, run, config.lr);
   } finally {
-    data.close();
+    stop.dispose();
+    await data.close();
   }
 }
 
-async function trainRun(run: RunDir, config: TrainConfig, backend: string, data: FashionMNIST): Promise<void> {
-  run.create();
-  const model = new NiN({ resize: config.resize, lr: config.lr, seed: config.seed });
-  const trainer = new Trainer({ maxEpochs: config.epochs, runDir: run });
+function newRun(v: Record<string, string | undefined>): { run: RunDir; config: TrainConfig } {
+  const optional = (name: string) => (v[name] === undefined ? undefined : int(v[name], name));
+  const model = choice(v.model, 'model', MODEL_NAMES, 'nin');
+  const config: TrainConfig = {
+    model,
+    epochs: int(v.epochs, 'epochs', { fallback: 10 }),
+    lr: positiveNumber(v.lr, 'lr', MODELS[model].lr),
+    batchSize: int(v['batch-size'], 'batch-size', { max: MAX_BATCH, fallback: 128 }),
+    resize: resizeOption(v.resize),
+    seed: int(v.seed, 'seed', { min: 0, fallback: 0 }),
+    dataDir: v['data-dir'],
+    limitTrain: optional('limit-train'),
+    limitTest: optional('limit-test'),
+    backend: v.backend ?? 'onednn',
+    precision: v.precision ?? 'fp32',
+    checkpointEvery: int(v['checkpoint-every'], 'checkpoint-every', { fallback: 100 }),
+    keep: int(v.keep, 'keep', { fallback: 3 }),
+  };
+  const run = new RunDir(resolve(v.out ?? join('runs', newRunName())));
+  if (existsSync(run.record)) throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
+  return { run, config };
+}
+
+function resumedRun(v: Record<string, string | undefined>): { run: RunDir; config: TrainConfig } {
+  const fixed = Object.keys(v).filter((name) => v[name] !== undefined && !RESUMABLE.includes(name));
+  if (fixed.length > 0) {
+    throw new UsageError(`--${fixed[0]} cannot be changed when resuming: a resumed run keeps its settings (only --${RESUMABLE.slice(0, -1).join(', --')})`);
+  }
+  const run = new RunDir(resolve(v.resume!));
+  if (!existsSync(run.record)) throw new UsageError(`--resume ${v.resume}: not a run directory (no record.json)`);
+  let previous: TrainConfig;
+  try {
+    previous = run.readJson<{ config: TrainConfig }>(run.record).config;
+    if (typeof previous !== 'object' || previous === null) throw new Error('no config in it');
+  } catch (error) {
+    throw new UsageError(`--resume ${v.resume}: damaged record.json (${(error as Error).message})`);
+  }
+  const config: TrainConfig = {
+    ...previous,
+    checkpointEvery: previous.checkpointEvery ?? 100,
+    keep: previous.keep ?? 3,
+  };
+  config.epochs = int(v.epochs, 'epochs', { fallback: config.epochs });
+  config.lr = positiveNumber(v.lr, 'lr', config.lr);
+  config.checkpointEvery = int(v['checkpoint-every'], 'checkpoint-every', { fallback: config.checkpointEvery });
+  config.keep = int(v.keep, 'keep', { fallback: config.keep });
+  config.backend = v.backend ?? config.backend;
+  config.precision = v.precision ?? config.precision;
+  return { run, config };
+}
+
+async function trainRun(run: RunDir, config: TrainConfig, backend: string, model: ImageClassifier, data: FashionMNIST, signal: AbortSignal): Promise<void> {
+  const trainer = new Trainer({
+    maxEpochs: config.epochs, runDir: run, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keep, signal,
+  });
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
   writeRecord();
-  console.error(`run ${run.path}: NiN (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
+  console.error(`run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
     `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}`);
-  await trainer.fit(model, data);
-  await saveModel(model.net, run.model);
+  try {
+    await trainer.fit(model, data);
+  } catch (error) {
+    try {
+      writeRecord(); // the epochs finished so far
+    } catch {
+      // the error that stopped training (a full disk, say) is the one to report
+    }
+    throw error;
+  }
   writeRecord();
+  await saveModel(model.net, run.model);
   console.error(`model saved to ${run.model}; curves in ${run.curvesPng}`);
+}
+
+/** Adds to an interruption or a divergence the command that continues the run. */
+function withResumeHint(error: unknown, run: RunDir, lr: number): unknown {
+  if (error instanceof TrainingInterrupted) {
+    error.message += `; continue with: nin train --resume ${run.path}`;
+  } else if (error instanceof DivergenceError && error.lastGoodCheckpoint) {
+    error.message += ` Continue from it with a lower rate: nin train --resume ${run.path} --lr ${lowerRate(lr)}`;
+  }
+  return error;
 }

@@ -3,14 +3,15 @@
 // therefore never leaves a file that a later run would mistake for a good one.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { DataError } from './data_error.js';
+import { makeDirectories } from './make_directories.js';
 import { ProgressBar, type ProgressSink } from './progress_bar.js';
 
 const MAX_REDIRECTS = 5;
@@ -81,36 +82,11 @@ async function fetchToFile(url: URL, temporaryPath: string, label: string, sink:
   bar?.finish(received);
 }
 
-/**
- * mkdir -p, one level at a time: Node 20's `mkdir(…, { recursive: true })` spins forever at 100% CPU on some
- * pseudo-filesystems (e.g. a cache path under /proc) instead of failing.
- */
-async function makeDirectories(directory: string): Promise<void> {
-  const missing: string[] = [];
-  for (let current = resolve(directory); ; current = dirname(current)) {
-    try {
-      await stat(current);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      missing.push(current);
-      if (dirname(current) === current) break;
-    }
-  }
-  for (const path of missing.reverse()) {
-    try {
-      await mkdir(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-}
-
 /** Downloads `url` to `destination` atomically (temporary file + verify + rename). */
 export async function downloadFile(url: string, destination: string, options: DownloadOptions): Promise<void> {
   const directory = dirname(destination);
   try {
-    await makeDirectories(directory);
+    makeDirectories(directory);
   } catch (error) {
     throw new DataError(
       `${directory}: cannot create the download directory (${(error as Error).message}); ` +

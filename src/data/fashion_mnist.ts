@@ -112,10 +112,14 @@ export class FashionMNIST {
     return this.prepared().checksums;
   }
 
-  /** Training batches of epoch `epoch` (default: 0, 1, 2, … on successive calls), shuffled by (seed, epoch). */
-  trainDataloader(epoch: number = this.nextEpoch++): AsyncGenerator<Batch, void, undefined> {
+  /**
+   * Training batches of epoch `epoch` (default: 0, 1, 2, … on successive calls), shuffled by (seed, epoch), from
+   * batch `startBatch` on (default 0; a resumed run skips the batches it has trained on, in the same order).
+   */
+  trainDataloader(epoch: number = this.nextEpoch++, startBatch = 0): AsyncGenerator<Batch, void, undefined> {
     checkInteger('trainDataloader epoch', epoch, 0, 2 ** 32 - 1, 'count epochs from 0');
-    return this.splitBatches('train', (count) => epochPermutation(count, this.seed, epoch));
+    checkInteger('trainDataloader startBatch', startBatch, 0, Number.MAX_SAFE_INTEGER, 'count batches from 0');
+    return this.splitBatches('train', (count) => epochPermutation(count, this.seed, epoch), startBatch);
   }
 
   /** Validation (test split) batches, in file order. */
@@ -152,12 +156,16 @@ export class FashionMNIST {
     };
   }
 
-  private async *splitBatches(which: 'train' | 'val', orderOf: (count: number) => Int32Array): AsyncGenerator<Batch, void, undefined> {
+  private async *splitBatches(
+    which: 'train' | 'val',
+    orderOf: (count: number) => Int32Array,
+    startBatch = 0,
+  ): AsyncGenerator<Batch, void, undefined> {
     const split = (await this.prepare())[which];
-    yield* this.batches(split, orderOf(split.count));
+    yield* this.batches(split, orderOf(split.count), startBatch);
   }
 
-  private batches(split: RawSplit, order: Int32Array): AsyncGenerator<Batch, void, undefined> {
+  private batches(split: RawSplit, order: Int32Array, startBatch: number): AsyncGenerator<Batch, void, undefined> {
     const batchCount = Math.ceil(order.length / this.batchSize);
     const prepare = async (index: number): Promise<PreparedBatch> => {
       const indices = order.slice(index * this.batchSize, Math.min((index + 1) * this.batchSize, order.length));
@@ -171,7 +179,7 @@ export class FashionMNIST {
         : await this.worker.resize(split.images, indices, this.resize);
       return { x, y, size, index, shape };
     };
-    return prefetchBatches(batchCount, prepare, this.prefetch);
+    return prefetchBatches(batchCount, prepare, this.prefetch, startBatch);
   }
 
   private resizer(): BilinearResizer {

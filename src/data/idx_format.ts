@@ -32,6 +32,10 @@ function checkMagic(bytes: Uint8Array, path: string, expected: number, kind: str
   }
 }
 
+function checkNotEmpty(count: number, path: string, what: string): void {
+  if (count === 0) throw new DataError(`${path}: the header announces no ${what}; the file is corrupt, ${REFETCH_HINT}`, path);
+}
+
 function checkLength(bytes: Uint8Array, path: string, expectedLength: number, what: string): void {
   if (bytes.length < expectedLength) {
     throw new DataError(
@@ -69,6 +73,7 @@ export function parseIdxImages(bytes: Uint8Array, path: string): { count: number
       path,
     );
   }
+  checkNotEmpty(count, path, 'images');
   checkLength(bytes, path, IMAGES_HEADER_BYTES + count * IMAGE_PIXELS, `${count} images of ${rows}×${cols}`);
   return { count, pixels: sharedCopy(bytes.subarray(IMAGES_HEADER_BYTES)) };
 }
@@ -77,6 +82,7 @@ export function parseIdxImages(bytes: Uint8Array, path: string): { count: number
 export function parseIdxLabels(bytes: Uint8Array, path: string): { count: number; labels: Uint8Array } {
   checkMagic(bytes, path, LABELS_MAGIC, 'labels', LABELS_HEADER_BYTES);
   const count = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, false);
+  checkNotEmpty(count, path, 'labels');
   checkLength(bytes, path, LABELS_HEADER_BYTES + count, `${count} labels`);
   const labels = bytes.slice(LABELS_HEADER_BYTES);
   for (let i = 0; i < count; i++) {

@@ -22,21 +22,25 @@ export interface Batch {
 
 export type PreparedBatch = Omit<Batch, 'dataMs'>;
 
-/** Yields batches 0..count-1 from `prepare`, with up to `prefetch` of them requested ahead (0: on demand). */
+/**
+ * Yields batches first..count-1 from `prepare`, with up to `prefetch` of them requested ahead (0: on demand). The
+ * batches before `first` (already trained on by a run that is resuming) are never prepared.
+ */
 export async function* prefetchBatches(
   count: number,
   prepare: (index: number) => Promise<PreparedBatch>,
   prefetch: number,
+  first = 0,
 ): AsyncGenerator<Batch, void, undefined> {
   const queue: Promise<PreparedBatch>[] = [];
-  let requested = 0;
+  let requested = first;
   const request = () => {
     const batch = prepare(requested++);
     // A prefetched batch may fail while the consumer is busy: mark it handled now, the await below still throws.
     batch.catch(() => undefined);
     queue.push(batch);
   };
-  for (let index = 0; index < count; index++) {
+  for (let index = first; index < count; index++) {
     const waitStart = performance.now();
     if (queue.length === 0) request();
     const next = queue.shift()!;

@@ -13,9 +13,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** A well-mixed 32-bit seed for (seed, epoch), so nearby seeds or epochs do not give related streams. */
-export function epochSeed(seed: number, epoch: number): number {
-  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((epoch >>> 0) + 1, 0x85ebca77)) >>> 0;
+/**
+ * A well-mixed 32-bit seed for (seed, counter), so nearby seeds or counters do not give related streams: the
+ * counter is the epoch for a shuffle, the global step for a dropout mask.
+ */
+export function mixSeed(seed: number, counter: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((counter >>> 0) + 1, 0x85ebca77)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
@@ -25,7 +28,7 @@ export function epochSeed(seed: number, epoch: number): number {
 export function epochPermutation(count: number, seed: number, epoch: number): Int32Array {
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
-  const random = mulberry32(epochSeed(seed, epoch));
+  const random = mulberry32(mixSeed(seed, epoch));
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const swap = order[i]!;

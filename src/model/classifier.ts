@@ -10,7 +10,7 @@ export interface ImageClassifierOptions {
   resize?: number;
   lr?: number;
   numClasses?: number;
-  /** seeds the weight initialisation */
+  /** seeds the weight initialisation and the dropout masks (see Module.beginStep) */
   seed?: number;
 }
 
@@ -66,7 +66,7 @@ export abstract class ImageClassifier extends Classifier {
     { resize = 224, lr, numClasses = 10, seed }: ImageClassifierOptions, defaultLr: number,
     build: (resize: number, numClasses: number) => tf.Sequential,
   ) {
-    super(lr ?? defaultLr);
+    super(lr ?? defaultLr, seed);
     this.numClasses = numClasses;
     this.resize = resize;
     this.net = withInitSeed(seed, () => build(resize, numClasses));

@@ -2,6 +2,8 @@
 // symmetric zero padding (PyTorch's `padding=p`), which Keras-style layers only know as 'same' or 'valid'.
 import * as tf from '@tensorflow/tfjs';
 
+import { StepSeededDropout } from './step_seeded_dropout.js';
+
 export type Size2 = number | [number, number];
 export const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
@@ -64,8 +66,8 @@ export function outputShape(net: tf.Sequential): number[] {
 export function denseHead(hidden: number, numClasses: number, dropout = 0.5): tf.layers.Layer[] {
   return [
     tf.layers.flatten(),
-    dense(hidden, 'relu'), tf.layers.dropout({ rate: dropout }),
-    dense(hidden, 'relu'), tf.layers.dropout({ rate: dropout }),
+    dense(hidden, 'relu'), new StepSeededDropout({ rate: dropout }),
+    dense(hidden, 'relu'), new StepSeededDropout({ rate: dropout }),
     dense(numClasses, 'linear'),
   ];
 }

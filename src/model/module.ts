@@ -2,6 +2,9 @@
 // calls). Subclasses build `net` and define `loss`; the Trainer drives `trainingStep` and `validationStep`.
 import * as tf from '@tensorflow/tfjs';
 
+import { mixSeed } from '../data/shuffle.js';
+import { stepSeededDropouts } from './step_seeded_dropout.js';
+
 export interface Batch {
   /** images, [B, H, W, 1] */
   x: tf.Tensor4D;
@@ -18,9 +21,22 @@ export interface StepMetrics {
 export abstract class Module {
   abstract readonly net: tf.Sequential;
   lr: number;
+  /** Seeds the weight initialisation and each step's dropout masks; undefined: unseeded. */
+  readonly seed: number | undefined;
 
-  constructor(lr: number) {
+  constructor(lr: number, seed?: number) {
     this.lr = lr;
+    this.seed = seed;
+  }
+
+  /**
+   * Called by the Trainer before training step `step` (counted over the whole run): the step's dropout masks
+   * become a function of (seed, step), so a resumed run draws the same masks as an uninterrupted one.
+   */
+  beginStep(step: number): void {
+    stepSeededDropouts(this.net.layers).forEach((layer, i) =>
+      layer.reseed(this.seed === undefined ? undefined : mixSeed(mixSeed(this.seed, step), i)),
+    );
   }
 
   /** Mean loss of a batch; must be differentiable with respect to the network's weights. */

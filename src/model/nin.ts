@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
 import { outputShape, reluConv2d, type Size2 } from './layers.js';
+import { StepSeededDropout } from './step_seeded_dropout.js';
 
 /**
  * conv → ReLU → 1×1 conv → ReLU → 1×1 conv → ReLU, as one nested Sequential (one line of the layer walk).
@@ -34,7 +35,7 @@ export class NiN extends ImageClassifier {
     net.add(maxPool());
     net.add(ninBlock(384, 3, 1, 1, outputShape(net)));
     net.add(maxPool());
-    net.add(tf.layers.dropout({ rate: 0.5 }));
+    net.add(new StepSeededDropout({ rate: 0.5 }));
     net.add(ninBlock(numClasses, 3, 1, 1, outputShape(net)));
     const [h, w] = outputShape(net);
     net.add(tf.layers.averagePooling2d({ poolSize: [h!, w!], strides: [h!, w!], padding: 'valid' })); // global

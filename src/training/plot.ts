@@ -60,8 +60,8 @@ export function curvesSvg(points: MetricPoint[], maxEpochs: number, title = ''):
   return out.join('\n');
 }
 
-export async function svgToPng(svg: string, path: string): Promise<void> {
-  await sharp(Buffer.from(svg)).png().toFile(path);
+export function svgToPng(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
 export function escapeXml(s: string): string {

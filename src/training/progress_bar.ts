@@ -7,13 +7,16 @@ export class ProgressBar {
   constructor(
     private readonly label: string,
     private readonly total: number,
+    /** batches already done when the bar starts (a resumed epoch) */
+    private readonly first = 0,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
+  /** `done`: batches done in the epoch; `images`: images since the bar started. */
   update(done: number, images: number, fields: Record<string, string>): void {
     const seconds = (performance.now() - this.started) / 1000;
     const rate = images / Math.max(seconds, 1e-9);
-    const eta = done > 0 ? (seconds / done) * (this.total - done) : NaN;
+    const eta = done > this.first ? (seconds / (done - this.first)) * (this.total - done) : NaN;
     const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join(' ');
     const text = `${this.label} ${done}/${this.total} ${rate.toFixed(1)} img/s ${extra} ETA ${formatDuration(eta)}`;
     if (this.stream.isTTY) {

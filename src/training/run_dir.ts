@@ -2,10 +2,15 @@
 //   record.json       config, library versions, data checksums, parameter count, per-epoch summaries
 //   metrics.jsonl/csv the ProgressBoard's points as they arrive
 //   curves.svg/png    the d2l figure, redrawn after every epoch
-//   checkpoint/       the last completed epoch: model.json + weights.bin + state.json (what --resume reads)
+//   checkpoint/       the newest checkpoints, step-<N>[-end]/: model.json + weights.bin + state.json + optimizer.bin
+//                     (what --resume reads; see checkpoints.ts)
 //   model/            the final model, TF.js LayersModel format
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { makeDirectories } from '../data/make_directories.js';
+import { removeStaleTemporaries, writeFileDurably } from './durable_files.js';
+import { OutputError, outputError } from './output_error.js';
 
 export class RunDir {
   constructor(readonly path: string) {}
@@ -18,19 +23,42 @@ export class RunDir {
   get checkpoint() { return join(this.path, 'checkpoint'); }
   get model() { return join(this.path, 'model'); }
 
+  /**
+   * Creates the directory and proves it writable by writing (and flushing) a probe file, so that an unwritable
+   * --out fails before any data is read; clears temporaries a killed run left. Throws OutputError.
+   */
   create(): void {
-    mkdirSync(this.path, { recursive: true });
+    try {
+      makeDirectories(this.path);
+    } catch (error) {
+      throw outputError(`cannot create the run directory ${this.path}`, error);
+    }
+    removeStaleTemporaries(this.path);
+    const probe = join(this.path, '.write-probe');
+    writeFileDurably(probe, 'nin');
+    rmSync(probe, { force: true });
+  }
+
+  /** Throws OutputError, before training starts, when the file system has less than `bytes` free (`what` says for what). */
+  checkFreeSpace(bytes: number, what: string): void {
+    const { bavail, bsize } = statfsSync(this.path);
+    const free = bavail * bsize;
+    if (free < bytes) {
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+      throw new OutputError(
+        `not enough free space in ${this.path}: ${mb(free)} free, the run needs about ${mb(bytes)} (${what}); ` +
+          `free some space, keep fewer checkpoints (--keep) or choose another --out`,
+      );
+    }
   }
 
   readJson<T>(file: string): T {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   }
 
-  /** Atomic: a reader (or a resume after a crash) sees the old file or the new one, never half of one. */
+  /** Atomic and durable: a reader (or a resume after a crash) sees the old file or the new one, never half of one. */
   writeJson(file: string, value: unknown): void {
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-    renameSync(tmp, file);
+    writeFileDurably(file, JSON.stringify(value, null, 2) + '\n');
   }
 }
 

@@ -1,17 +1,28 @@
 // d2l's Trainer: fit = prepare data → prepare model → optimizer → fitEpoch × maxEpochs. Each epoch trains on every
-// training batch, validates on the test split, draws the metrics, redraws the curves and writes a checkpoint.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// training batch, validates on the test split, draws the metrics and redraws the curves. With a run directory it
+// checkpoints at the end of every epoch and every `checkpointEvery` steps, and fit() first resumes from the newest
+// checkpoint there, exactly: same data order, dropout masks, optimizer state, running sums and plotted points.
+// An AbortSignal stops it after the current step (or drops the validation in progress) with a checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
 import type { Classifier } from '../model/classifier.js';
 import type { Batch } from '../model/module.js';
-import { loadModel, resolveModelDir, saveModel } from './model_io.js';
+import { CheckpointStore } from './checkpoints.js';
+import { writeFileDurably } from './durable_files.js';
+import { loadModel, MODEL_JSON, ModelFileError } from './model_io.js';
+import { OutputError } from './output_error.js';
 import { curvesSvg, svgToPng } from './plot.js';
-import { ProgressBoard, readMetrics } from './progress_board.js';
+import { ProgressBoard } from './progress_board.js';
 import { formatDuration, ProgressBar } from './progress_bar.js';
 import type { RunDir } from './run_dir.js';
+import {
+  emptyEpochProgress, encodeOptimizer, OPTIMIZER_FILE, parseState, restoreOptimizer, serializeState, STATE_FILE,
+  type EpochProgress, type EpochSummary, type TrainerPosition,
+} from './trainer_state.js';
+import { DivergenceError, TrainingInterrupted } from './training_stopped.js';
 
 /** One batch as the data module yields it: NHWC images in [0, 1] and integer labels. */
 export interface DataBatch {
@@ -28,28 +39,9 @@ export interface DataModule {
   readonly resize: number;
   numTrainBatches(): number;
   numValBatches(): number;
-  trainDataloader(epoch: number): AsyncIterable<DataBatch>;
+  /** the batches of `epoch` from batch `startBatch` on, in the same order as the whole epoch's */
+  trainDataloader(epoch: number, startBatch?: number): AsyncIterable<DataBatch>;
   valDataloader(): AsyncIterable<DataBatch>;
-}
-
-export interface EpochSummary {
-  epoch: number;
-  trainLoss: number;
-  trainAcc: number;
-  valLoss: number;
-  valAcc: number;
-  seconds: number;
-  imagesPerSecond: number;
-  /** share of the training wall time spent waiting for data */
-  dataShare: number;
-}
-
-/** What a checkpoint remembers besides the weights; the RNG state is (seed, epoch): data order is derived from it. */
-export interface TrainerState {
-  epochsDone: number;
-  trainBatchIdx: number;
-  metricPoints: number;
-  summaries: EpochSummary[];
 }
 
 export interface TrainerOptions {
@@ -57,46 +49,61 @@ export interface TrainerOptions {
   runDir?: RunDir;
   plotTrainPerEpoch?: number;
   plotValidPerEpoch?: number;
+  /** also checkpoint every N training steps (default: only at the end of each epoch) */
+  checkpointEvery?: number;
+  /** checkpoints kept in the run directory, newest first (default 3) */
+  keepCheckpoints?: number;
+  /** when it fires: finish the current step, write a checkpoint, throw TrainingInterrupted */
+  signal?: AbortSignal;
   /** receives one line per epoch (and messages); default: stderr */
   log?: (line: string) => void;
   /** draw a progress bar on stderr (default: true) */
   progress?: boolean;
 }
 
-export class DivergenceError extends Error {}
-
-export const CHECKPOINT_STATE = 'state.json';
-
 export class Trainer {
   readonly maxEpochs: number;
   epoch = 0;
+  /** training steps done in the whole run */
   trainBatchIdx = 0;
   valBatchIdx = 0;
   numTrainBatches = 0;
   numValBatches = 0;
   board: ProgressBoard;
   summaries: EpochSummary[] = [];
+  /** the newest checkpoint written or resumed from */
+  lastCheckpoint: string | undefined;
+  private progress: EpochProgress = emptyEpochProgress();
+  private readonly checkpoints: CheckpointStore | undefined;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: TrainerOptions) {
     if (!Number.isInteger(options.maxEpochs) || options.maxEpochs < 1) {
       throw new RangeError(`maxEpochs must be a positive integer, got ${options.maxEpochs}`);
     }
+    const every = options.checkpointEvery;
+    if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
+      throw new RangeError(`checkpointEvery must be a positive integer, got ${every}`);
+    }
     this.maxEpochs = options.maxEpochs;
     this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
     const run = options.runDir;
     this.board = new ProgressBoard(run ? { jsonl: run.metricsJsonl, csv: run.metricsCsv } : {});
+    this.checkpoints = run ? new CheckpointStore(run.checkpoint, options.keepCheckpoints) : undefined;
   }
 
   async fit(model: Classifier, data: DataModule): Promise<EpochSummary[]> {
     this.numTrainBatches = data.numTrainBatches();
     this.numValBatches = data.numValBatches();
     const optimizer = model.configureOptimizers();
-    await this.restore(model);
+    await this.restore(model, optimizer);
+    if (this.stopRequested()) throw this.interrupted();
     for (; this.epoch < this.maxEpochs; this.epoch++) {
       const summary = await this.fitEpoch(model, data, optimizer);
       this.summaries.push(summary);
-      await this.saveEpoch(model);
+      this.progress = emptyEpochProgress();
+      await this.saveCurves(model);
+      await this.saveCheckpoint(model, optimizer, this.position(this.epoch + 1, this.progress));
       this.log(
         `epoch ${summary.epoch}/${this.maxEpochs}: train_loss ${summary.trainLoss.toFixed(4)} train_acc ${summary.trainAcc.toFixed(4)} ` +
           `val_loss ${summary.valLoss.toFixed(4)} val_acc ${summary.valAcc.toFixed(4)} | ${formatDuration(summary.seconds)}, ` +
@@ -107,49 +114,63 @@ export class Trainer {
   }
 
   private async fitEpoch(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<EpochSummary> {
-    const started = performance.now();
-    const bar = this.options.progress === false ? undefined : new ProgressBar(`epoch ${this.epoch + 1}/${this.maxEpochs}`, this.numTrainBatches);
+    const p = this.progress; // zero, or what a resumed checkpoint had of this epoch
+    const bar = this.options.progress === false ? undefined : new ProgressBar(`epoch ${this.epoch + 1}/${this.maxEpochs}`, this.numTrainBatches, p.batches);
     const perTrainPoint = this.numTrainBatches / (this.options.plotTrainPerEpoch ?? 2);
-    let images = 0, waited = 0, lossSum = 0, accSum = 0, batches = 0;
-    for await (const batch of data.trainDataloader(this.epoch)) {
-      waited += batch.dataMs;
+    let clock = performance.now(), imagesNow = 0;
+    for await (const batch of data.trainDataloader(this.epoch, p.batches)) {
+      p.dataMs += batch.dataMs;
+      model.beginStep(this.trainBatchIdx);
       const metrics = withTensors(batch, data.resize, (b) => model.trainingStep(b, optimizer));
-      if (!Number.isFinite(metrics.loss)) {
-        throw new DivergenceError(
-          `the loss became ${metrics.loss} at epoch ${this.epoch + 1}, step ${batches + 1}: training diverged. ` +
-            `Try a lower learning rate (now ${model.lr}).`,
-        );
-      }
+      if (!Number.isFinite(metrics.loss)) throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
       const x = this.trainBatchIdx / this.numTrainBatches;
       this.board.draw(x, metrics.loss, 'train_loss', perTrainPoint);
       this.board.draw(x, metrics.acc!, 'train_acc', perTrainPoint);
       this.trainBatchIdx++;
-      images += batch.size;
-      lossSum += metrics.loss;
-      accSum += metrics.acc!;
-      batches++;
-      bar?.update(batches, images, { loss: (lossSum / batches).toFixed(4), acc: (accSum / batches).toFixed(3) });
+      p.batches++;
+      p.images += batch.size;
+      imagesNow += batch.size;
+      p.lossSum += metrics.loss;
+      p.accSum += metrics.acc!;
+      bar?.update(p.batches, imagesNow, { loss: (p.lossSum / p.batches).toFixed(4), acc: (p.accSum / p.batches).toFixed(3) });
+      await eventLoopTurn();
+      const stop = this.stopRequested();
+      if (stop || this.checkpointDue(p.batches)) {
+        p.trainMs += performance.now() - clock;
+        await this.saveCheckpoint(model, optimizer, this.position(this.epoch, p));
+        if (stop) throw this.interrupted();
+        clock = performance.now();
+      }
     }
     bar?.finish();
-    const trainSeconds = (performance.now() - started) / 1000;
+    p.trainMs += performance.now() - clock;
+    const trained = this.position(this.epoch, p); // what to save if the validation is interrupted
+    const started = performance.now();
     const val = await this.validate(model, data);
+    if (!val) {
+      await this.saveCheckpoint(model, optimizer, trained);
+      throw this.interrupted();
+    }
+    if (!Number.isFinite(val.loss)) throw this.divergence(`the validation loss became ${val.loss}`, p.batches, model);
     return {
       epoch: this.epoch + 1,
-      trainLoss: lossSum / Math.max(batches, 1),
-      trainAcc: accSum / Math.max(batches, 1),
+      trainLoss: p.lossSum / Math.max(p.batches, 1),
+      trainAcc: p.accSum / Math.max(p.batches, 1),
       valLoss: val.loss,
       valAcc: val.acc,
-      seconds: (performance.now() - started) / 1000,
-      imagesPerSecond: images / trainSeconds,
-      dataShare: waited / 1000 / trainSeconds,
+      seconds: (p.trainMs + performance.now() - started) / 1000,
+      imagesPerSecond: p.images / (p.trainMs / 1000),
+      dataShare: p.dataMs / p.trainMs,
     };
   }
 
-  /** Loss and accuracy over the whole validation split, weighted by batch size. */
-  private async validate(model: Classifier, data: DataModule): Promise<{ loss: number; acc: number }> {
+  /** Loss and accuracy over the whole validation split, weighted by batch size; undefined when stopped midway. */
+  private async validate(model: Classifier, data: DataModule): Promise<{ loss: number; acc: number } | undefined> {
     const perValPoint = this.numValBatches / (this.options.plotValidPerEpoch ?? 1);
     let n = 0, lossSum = 0, accSum = 0;
     for await (const batch of data.valDataloader()) {
+      await eventLoopTurn();
+      if (this.stopRequested()) return undefined;
       const metrics = withTensors(batch, data.resize, (b) => model.validationStep(b));
       this.board.draw(this.epoch + 1, metrics.loss, 'val_loss', perValPoint);
       this.board.draw(this.epoch + 1, metrics.acc!, 'val_acc', perValPoint);
@@ -161,41 +182,131 @@ export class Trainer {
     return { loss: lossSum / Math.max(n, 1), acc: accSum / Math.max(n, 1) };
   }
 
-  private async saveEpoch(model: Classifier): Promise<void> {
+  private checkpointDue(batchesInEpoch: number): boolean {
+    const every = this.options.checkpointEvery;
+    // the epoch's last batch is followed by the end-of-epoch checkpoint
+    return every !== undefined && this.trainBatchIdx % every === 0 && batchesInEpoch < this.numTrainBatches;
+  }
+
+  private stopRequested(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  /** A snapshot of where training stands, `epoch` counting epochs done and `progress` the one in progress. */
+  private position(epoch: number, progress: EpochProgress): TrainerPosition {
+    return {
+      epoch,
+      step: this.trainBatchIdx,
+      epochProgress: { ...progress },
+      summaries: [...this.summaries],
+      points: [...this.board.points],
+      pending: this.board.pending(),
+    };
+  }
+
+  private async saveCurves(model: Classifier): Promise<void> {
     const run = this.options.runDir;
     if (!run) return;
     const svg = curvesSvg(this.board.points, this.maxEpochs, `${model.constructor.name}, lr ${model.lr}`);
-    writeFileSync(run.curvesSvg, svg);
-    await svgToPng(svg, run.curvesPng);
-    const state: TrainerState = {
-      epochsDone: this.epoch + 1,
-      trainBatchIdx: this.trainBatchIdx,
-      metricPoints: this.board.points.length,
-      summaries: this.summaries,
-    };
-    await saveModel(model.net, run.checkpoint, { [CHECKPOINT_STATE]: JSON.stringify(state, null, 2) });
+    writeFileDurably(run.curvesSvg, svg);
+    writeFileDurably(run.curvesPng, await svgToPng(svg));
   }
 
-  /** With a run directory that has a checkpoint: its weights, epoch counter and metrics so far. */
-  private async restore(model: Classifier): Promise<void> {
-    const run = this.options.runDir;
-    if (!run) return;
-    const dir = resolveModelDir(run.checkpoint);
-    if (!existsSync(join(dir, CHECKPOINT_STATE))) return;
-    const state = JSON.parse(readFileSync(join(dir, CHECKPOINT_STATE), 'utf8')) as TrainerState;
-    const saved = await loadModel(dir);
-    model.net.setWeights(saved.getWeights());
-    saved.dispose();
-    this.epoch = state.epochsDone;
-    this.trainBatchIdx = state.trainBatchIdx;
-    this.summaries = state.summaries;
-    // points drawn after the checkpoint (an interrupted epoch) are dropped, in memory and in the files
-    const points = readMetrics(run.metricsJsonl).slice(0, state.metricPoints);
-    writeFileSync(run.metricsJsonl, points.map((p) => JSON.stringify(p) + '\n').join(''));
-    writeFileSync(run.metricsCsv, 'epoch,metric,value\n' + points.map((p) => `${p.epoch},${p.name},${p.value}\n`).join(''));
-    this.board.load(points);
-    this.log(`resumed from ${run.path} after epoch ${this.epoch}`);
+  private async saveCheckpoint(model: Classifier, optimizer: tf.Optimizer, position: TrainerPosition): Promise<void> {
+    if (!this.checkpoints) return;
+    if (!weightsFinite(model.net)) {
+      throw this.divergence('the weights became NaN or infinite', position.epochProgress.batches, model);
+    }
+    const { specs, data } = await encodeOptimizer(optimizer);
+    try {
+      this.lastCheckpoint = await this.checkpoints.write(
+        model.net,
+        { step: position.step, epochEnd: position.epochProgress.batches === 0 },
+        { [STATE_FILE]: serializeState(position, specs), [OPTIMIZER_FILE]: data },
+      );
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      const kept = this.lastCheckpoint ? `the last checkpoint, ${this.lastCheckpoint}, is intact` : 'no checkpoint was written yet';
+      throw new OutputError(`${error.message}; ${kept}`, { cause: error });
+    }
   }
+
+  /** With a run directory that has a checkpoint: everything it saved. Without one: a clean start. */
+  private async restore(model: Classifier, optimizer: tf.Optimizer): Promise<void> {
+    const store = this.checkpoints;
+    if (!store) return;
+    store.removeIncomplete();
+    const found = await store.readNewest(
+      async (dir) => {
+        const state = parseState(readFileSync(join(dir, STATE_FILE), 'utf8'));
+        const saved = await loadModel(dir);
+        const optimizerData = new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE)));
+        return { state, saved, optimizerData };
+      },
+      (dir, reason) => this.log(`skipping damaged checkpoint ${dir}: ${reason}`),
+    );
+    if (!found) {
+      if (existsSync(join(store.dir, MODEL_JSON))) {
+        // an earlier version's single checkpoint/: without its data position it cannot continue exactly
+        throw new ModelFileError(`${store.dir} holds a checkpoint of an earlier version of nin, which cannot be resumed; start a new run (eval and predict still read it)`);
+      }
+      this.board.restore([], {}); // points a killed run drew before its first checkpoint are dropped
+      return;
+    }
+    const { state, saved, optimizerData } = found.value;
+    try {
+      model.net.setWeights(saved.getWeights());
+    } finally {
+      saved.dispose();
+    }
+    await restoreOptimizer(optimizer, state.optimizerWeights, optimizerData);
+    if (state.epochProgress.batches > this.numTrainBatches) {
+      throw new Error(`${found.dir} is ${state.epochProgress.batches} batches into an epoch of ${this.numTrainBatches}: not this data`);
+    }
+    this.epoch = state.epoch;
+    this.trainBatchIdx = state.step;
+    this.progress = state.epochProgress;
+    this.summaries = state.summaries;
+    this.board.restore(state.points, state.pending);
+    this.lastCheckpoint = found.dir;
+    const where = state.epochProgress.batches === 0
+      ? `after epoch ${state.epoch}`
+      : `in epoch ${state.epoch + 1} after batch ${state.epochProgress.batches} of ${this.numTrainBatches}`;
+    this.log(`resumed from ${found.dir} ${where} (step ${state.step})`);
+  }
+
+  private divergence(what: string, batchInEpoch: number, model: Classifier): DivergenceError {
+    const kept = this.lastCheckpoint ? ` The last good checkpoint is kept: ${this.lastCheckpoint}.` : '';
+    return new DivergenceError(
+      `${what} at epoch ${this.epoch + 1}, step ${batchInEpoch} (step ${this.trainBatchIdx + 1} of the run): training diverged. ` +
+        `Try a lower learning rate than ${model.lr}, e.g. ${lowerRate(model.lr)}.${kept}`,
+      this.lastCheckpoint,
+    );
+  }
+
+  private interrupted(): TrainingInterrupted {
+    const reason = this.options.signal?.reason;
+    const where = `at epoch ${this.epoch + 1}, batch ${this.progress.batches} of ${this.numTrainBatches} (step ${this.trainBatchIdx})`;
+    const saved = this.lastCheckpoint ? `checkpoint: ${this.lastCheckpoint}` : 'no checkpoint yet';
+    return new TrainingInterrupted(`interrupted (${String(reason)}) ${where}; ${saved}`, reason, this.lastCheckpoint);
+  }
+}
+
+/** A learning rate ten times lower, printed short (0.01, not 0.010000000000000002). */
+export function lowerRate(lr: number): number {
+  return Number((lr / 10).toPrecision(3));
+}
+
+/**
+ * Lets the event loop run its handlers: a prefetched batch arrives through promises alone, which never give a
+ * signal handler (Ctrl-C) the chance to run between steps.
+ */
+function eventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function weightsFinite(net: tf.LayersModel): boolean {
+  return net.getWeights().every((w) => (w.dataSync() as Float32Array).every(Number.isFinite));
 }
 
 function withTensors<T>(batch: DataBatch, resize: number, fn: (b: Batch) => T): T {

@@ -1,8 +1,9 @@
 // The nin command end to end, as a user runs it: one real (short) training run on the real Fashion-MNIST files,
-// then eval, predict, resume, and the error paths. Runs the compiled CLI in child processes.
+// then eval, predict and the error paths (bad options, data, models, images, output directories). Runs the compiled
+// CLI in child processes; interrupted and resumed runs are in resume.test.ts.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
 import { readFashionMnistSplit, TEXT_LABELS } from '../../src/data/index.js';
+import { corruptDataDirs, corruptImages } from './corrupt_inputs.js';
 
 const NIN = fileURLToPath(new URL('../../src/cli/nin.js', import.meta.url));
 
@@ -33,7 +35,7 @@ describe('nin CLI', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('train: writes a run directory, and the model learns well above chance (10 %)', () => {
-    for (const f of ['record.json', 'metrics.jsonl', 'metrics.csv', 'curves.svg', 'curves.png', 'model/model.json', 'model/weights.bin', 'checkpoint/state.json']) {
+    for (const f of ['record.json', 'metrics.jsonl', 'metrics.csv', 'curves.svg', 'curves.png', 'model/model.json', 'model/weights.bin', 'checkpoint/step-00000600-end/state.json', 'checkpoint/step-00000600-end/optimizer.bin']) {
       assert.ok(existsSync(join(run, f)), `${f} exists`);
     }
     const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
@@ -77,31 +79,6 @@ describe('nin CLI', () => {
     assert.match(nin('predict', '--model', run, png).stdout, /item\.png: [a-z -]+ \d+\.\d%/);
   });
 
-  it('train --resume: a run killed mid-epoch continues from its last checkpoint', async () => {
-    const state = () => JSON.parse(readFileSync(join(run, 'checkpoint', 'state.json'), 'utf8'));
-    const points = () => readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(state().epochsDone, 1);
-    const before = points().length;
-    // kill -9 during epoch 2, as soon as it has drawn its first point (after its checkpoint would be too late)
-    const child = spawn(process.execPath, [NIN, 'train', '--resume', run, '--epochs', '2'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    while (points().length === before) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGKILL');
-    await exited;
-    assert.equal(state().epochsDone, 1, 'the checkpoint is still the one of epoch 1');
-    assert.ok(points().length > before, 'the killed run had drawn points of epoch 2');
-
-    const r = nin('train', '--resume', run, '--epochs', '2');
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /resumed from .* after epoch 1/);
-    const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
-    assert.deepEqual(record.epochs.map((e: { epoch: number }) => e.epoch), [1, 2]);
-    assert.equal(record.config.resize, 67, 'a resumed run keeps its settings');
-    const byName = (name: string) => points().filter((p) => p.name === name).map((p) => p.epoch);
-    assert.deepEqual(byName('val_acc'), [1, 2]);
-    assert.equal(byName('train_loss').length, 4, "the killed run's points were dropped: 2 per epoch remain");
-  });
-
   it("summary: the chapter's layer walk and parameter count", () => {
     const r = nin('summary');
     assert.equal(r.code, 0, r.stderr);
@@ -110,29 +87,90 @@ describe('nin CLI', () => {
     assert.match(r.stdout, /Parameters: 1,992,166/);
   });
 
-  it('--help for every command; bad options and files give one line and exit code 2', () => {
+  it('--help for every command; bad options, files and output directories give one line and exit code 2', () => {
     for (const command of ['summary', 'train', 'eval', 'predict']) {
       const r = nin(command, '--help');
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`^nin ${command}`));
     }
+    const file = join(work, 'a-file.txt');
+    writeFileSync(file, 'not a directory');
+    const brokenRecord = join(work, 'broken-run');
+    mkdirSync(brokenRecord);
+    writeFileSync(join(brokenRecord, 'record.json'), '{"config": ');
+    const badData = corruptDataDirs(work);
+    const badImages = corruptImages(work);
+    const badModel = join(work, 'bad-model');
+    mkdirSync(badModel);
+    writeFileSync(join(badModel, 'model.json'), '{"modelTopology": 1, "weightsManifest": [{"paths": ["weights.bin"], "weights": []}]}');
+    writeFileSync(join(badModel, 'weights.bin'), 'xyz');
+    const trainOut = ['--out', join(work, 'never')];
     const cases: [string[], RegExp][] = [
+      // option values: zero, negative, non-numeric, fractional, huge, NaN, Infinity, empty
       [['train', '--epochs', '0'], /--epochs must be an integer ≥ 1, got '0'/],
+      [['train', '--epochs=-3'], /--epochs must be an integer ≥ 1, got '-3'/],
+      [['train', '--epochs', '-3'], /Option '--epochs' argument is ambiguous/],
+      [['train', '--epochs', 'ten'], /--epochs must be an integer ≥ 1, got 'ten'/],
+      [['train', '--epochs', '2.5'], /--epochs must be an integer/],
+      [['train', '--epochs', '1e3'], /--epochs must be an integer/],
+      [['train', '--epochs', '99999999999999999999'], /--epochs must be an integer/],
+      [['train', '--epochs', ''], /--epochs must be an integer/],
+      [['train', '--epochs'], /argument missing/],
+      [['train', '--batch-size', '0'], /--batch-size must be an integer from 1 to 60000, got '0'/],
+      [['train', '--batch-size=-32'], /--batch-size must be an integer/],
+      [['train', '--batch-size', 'NaN'], /--batch-size must be an integer/],
+      [['train', '--batch-size', '60001'], /--batch-size must be an integer from 1 to 60000/],
       [['train', '--lr', 'fast'], /--lr must be a positive number, got 'fast'/],
-      [['train', '--resize', '32'], /--resize must be an integer ≥ 67/],
+      [['train', '--lr', '0'], /--lr must be a positive number, got '0'/],
+      [['train', '--lr=-0.1'], /--lr must be a positive number/],
+      [['train', '--lr', 'NaN'], /--lr must be a positive number/],
+      [['train', '--lr', 'Infinity'], /--lr must be a positive number/],
+      [['train', '--lr', '1e-400'], /--lr must be a positive number/],
+      [['train', '--lr', ' '], /--lr must be a positive number/],
+      [['train', '--resize', '32'], /--resize must be an integer from 67 to 1024/],
+      [['train', '--resize', '66'], /--resize must be an integer from 67 to 1024, got '66'/],
+      [['train', '--resize', '100000'], /--resize must be an integer from 67 to 1024/],
+      [['train', '--resize', 'big'], /--resize must be an integer/],
+      [['summary', '--resize', '0'], /--resize must be an integer from 67 to 1024/],
+      [['train', '--seed=-1'], /--seed must be an integer ≥ 0/],
+      [['train', '--seed', '0x10'], /--seed must be an integer ≥ 0/],
+      [['train', '--seed', '9007199254740993'], /--seed must be an integer ≥ 0/],
+      [['train', '--limit-train', '0'], /--limit-train must be an integer ≥ 1/],
+      [['train', '--limit-test=-5'], /--limit-test must be an integer ≥ 1/],
+      [['train', '--limit-train', '70000', ...trainOut], /limit for the train split is 70000; expected an integer from 1 to 60000/],
+      [['train', '--checkpoint-every', '0'], /--checkpoint-every must be an integer ≥ 1/],
+      [['train', '--checkpoint-every', 'often'], /--checkpoint-every must be an integer ≥ 1/],
+      [['train', '--keep', '0'], /--keep must be an integer ≥ 1/],
+      [['train', '--keep=-1'], /--keep must be an integer ≥ 1/],
       [['train', '--backend', 'gpu'], /--backend must be one of onednn, cpu/],
       [['train', '--bogus'], /Unknown option '--bogus'/],
+      [['eval', '--model', run, '--batch-size', '0'], /--batch-size must be an integer ≥ 1/],
+      [['eval', '--model', run, '--limit-test', 'all'], /--limit-test must be an integer ≥ 1/],
+      // resuming: what is not a run, and settings a resumed run cannot change
+      [['train', '--resume', join(work, 'nowhere')], /--resume .*nowhere: not a run directory \(no record\.json\)/],
+      [['train', '--resume', file], /not a run directory/],
+      [['train', '--resume', brokenRecord], /--resume .*broken-run: damaged record\.json/],
+      [['train', '--resume', run, '--resize', '96'], /--resize cannot be changed when resuming/],
+      // files: data, models, images, output directories
+      [['train', '--data-dir', join(work, 'no-data'), ...trainOut], /not found in .*no-data .*directory does not exist/],
+      ...badData.map(([dir, message]): [string[], RegExp] => [['train', '--data-dir', dir, '--limit-train', '64', ...trainOut], message]),
+      [['eval', '--model', run, '--data-dir', badData[0]![0]], badData[0]![1]],
       [['eval'], /--model DIR is required/],
       [['eval', '--model', work], /no saved model in/],
+      [['eval', '--model', badModel], /bad-model: (the weight files hold 3 bytes|not a model this tool can load)/],
       [['predict', '--model', run], /give at least one image/],
       [['predict', '--model', run, join(work, 'missing.png')], /cannot read .*missing\.png/],
+      ...badImages.map((image): [string[], RegExp] => [['predict', '--model', run, image], new RegExp(`cannot read ${image} as an image`)]),
+      [['train', '--out', join(file, 'run')], /cannot create the run directory .*a-file\.txt\/run: a part of the path is a file, not a directory \(ENOTDIR\)/],
+      [['train', '--out', '/proc/nin-run'], /cannot create the run directory \/proc\/nin-run: /],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) {
       const r = nin(...args);
       assert.equal(r.code, 2, `${args.join(' ')}: exit code (stderr: ${r.stderr})`);
-      assert.match(r.stderr, message);
-      assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line (${r.stderr})`);
     }
+    assert.ok(!existsSync(join(work, 'never', 'record.json')), 'no run was started');
   });
 });

@@ -47,6 +47,21 @@ describe('NiN', () => {
     assert.notDeepEqual(train1, train2, 'training-mode forward applies a fresh dropout mask');
   });
 
+  it("draws each step's dropout masks from (seed, step): repeatable, new each step, saved as a stock Dropout", () => {
+    const a = new NiN({ resize: 96, seed: 7 }), b = new NiN({ resize: 96, seed: 7 });
+    const x = tf.randomUniform([2, 96, 96, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const atStep = (model: NiN, step: number) => {
+      model.beginStep(step);
+      return model.forward(x, true).dataSync();
+    };
+    const five = atStep(a, 5);
+    assert.deepEqual(atStep(a, 5), five, 'the same step draws the same masks');
+    assert.deepEqual(atStep(b, 5), five, 'in another model (a resumed run) too');
+    assert.notDeepEqual(atStep(a, 6), five, 'the next step draws new masks');
+    const dropout = a.net.layers.find((l) => l.getClassName() === 'Dropout')!;
+    assert.equal(dropout.getConfig().rate, 0.5);
+  });
+
   it('computes softmax cross-entropy and accuracy on integer labels', () => {
     const model = new NiN({ resize: 96 });
     const logits = tf.tensor2d([[10, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 10, 0, 0, 0, 0, 0, 0, 0]]);

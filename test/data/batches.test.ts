@@ -95,6 +95,17 @@ describe('FashionMNIST batches', () => {
     assert.deepEqual(second, (await collect(data.trainDataloader(1))).flatMap(exampleIds));
   });
 
+  it('resumes an epoch at a batch: the same batches as the whole epoch from there on, the earlier ones never prepared', async () => {
+    const whole = await collect(make().trainDataloader(3));
+    for (const prefetch of [0, 2]) {
+      const tail = await collect(make({ prefetch }).trainDataloader(3, 4));
+      assert.deepEqual(tail.map((b) => b.index), [4, 5, 6]);
+      assert.deepEqual(tail.map(exampleIds), whole.slice(4).map(exampleIds));
+    }
+    assert.deepEqual(await collect(make().trainDataloader(3, 7)), [], 'past the last batch: nothing left');
+    assert.throws(() => make().trainDataloader(0, -1), (e: unknown) => e instanceof DataError && e.message.includes('startBatch is -1'));
+  });
+
   it('yields the validation split in file order, unshuffled, last batch partial', async () => {
     const batches = await collect(make().valDataloader());
     assert.deepEqual(batches.map((b) => b.size), [8, 8, 7]);

@@ -1,6 +1,6 @@
 // Training-level checks of the onednn backend: one SGD step of a small tfjs-layers conv-net gives the same weights
-// as on cpu, NiN's forward pass agrees, a training step leaks no tensors, and repeated native conv
-// forward/backward calls do not grow the process's resident memory.
+// as on cpu, NiN's forward pass agrees, a training step leaks no tensors, and thousands of calls of every native
+// entry point do not grow the process's resident memory.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -183,38 +183,50 @@ describe('memory', () => {
     opt.dispose();
   });
 
-  it('400 native conv forward+backward calls grow RSS by less than 16 MB after warm-up', async () => {
+  it('thousands of calls of every native entry point grow RSS by less than 16 MB after warm-up', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     await useBackend('onednn');
     const shapes: Array<[number, number, number, number]> = [[4, 32, 32, 8], [2, 17, 17, 8]]; // two cached geometries
     const inputs = shapes.map((s, i) => ({
       x: tf.tensor4d(values(s, 401 + i), s), w: tf.variable(tf.tensor4d(values([3, 3, 8, 8], 411 + i, -0.3, 0.3), [3, 3, 8, 8])),
+      m: tf.tensor2d(values([96, 128], 421 + i), [96, 128]), k: tf.variable(tf.tensor2d(values([128, 64], 431 + i), [128, 64])),
     }));
     const step = (i: number) => {
-      const { x, w } = inputs[i % 2]!;
+      const { x, w, m, k } = inputs[i % 2]!;
       // Everything is computed eagerly inside the scope and disposed at its end.
       tf.tidy(() => {
-        tf.variableGrads(() => tf.sum(tf.relu(tf.conv2d(x, w, 1, 'same'))), [w]); // Conv2D, Relu, ReluGrad, BackpropFilter
-        tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, w, 2, 'same')))(x); // Conv2DBackpropInput
+        tf.variableGrads(() => tf.sum(tf.relu(tf.conv2d(x, w, 1, 'same'))), [w]); // conv2d, relu, reluGrad, conv2dBackpropFilter, reduce
+        tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, w, 2, 'same')))(x); // conv2dBackpropInput
+        tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 3, 2, 'valid')))(x); // pool2d, pool2dGrad (max)
+        tf.grad((a: tf.Tensor) => tf.sum(tf.avgPool(a as tf.Tensor4D, 2, 2, 'valid')))(x); // pool2d, pool2dGrad (avg)
+        tf.variableGrads(() => tf.mean(tf.matMul(m, k)), [k]); // matmul forward and both gradients
+        tf.div(tf.mul(tf.sub(tf.add(x, x), x), x), tf.add(x, 2)).mean([1, 2]); // binary ×4, reduce
+        tf.step(x); // step
       });
     };
     for (let i = 0; i < 40; i++) step(i);
     gc();
+    resetNativeCalls();
     const tensors = tf.memory().numTensors;
     const rss0 = process.memoryUsage().rss;
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < 1000; i++) {
       step(i);
       if (i % 100 === 99) gc();
     }
     gc();
     const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
-    if (process.env.NIN_TEST_REPORT) console.log(`# RSS growth ${grown.toFixed(2)} MB`);
+    const calls = nativeCallCounts();
+    const total = [...calls.values()].reduce((a, b) => a + b, 0);
+    if (process.env.NIN_TEST_REPORT) console.log(`# RSS growth ${grown.toFixed(2)} MB over ${total} native calls (${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    for (const entry of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool2d', 'pool2dGrad', 'matmul', 'binary', 'reduce', 'relu', 'reluGrad', 'step']) {
+      assert.ok((calls.get(entry) ?? 0) >= 500, `${entry} ran natively (${calls.get(entry) ?? 0} calls)`);
+    }
     assert.equal(tf.memory().numTensors, tensors, 'no tensors leaked');
-    // Each call allocates about 0.5 MB of tensor storage (the [4,32,32,8] activations are 128 KB each): leaking
-    // one such buffer, a primitive or a scratchpad per call would add 50 MB or more over 400 calls. Measured growth
-    // with no leak: under 1 MB.
-    assert.ok(grown < 16, `RSS grew by ${grown.toFixed(1)} MB over 400 calls`);
-    for (const { x, w } of inputs) tf.dispose([x, w]);
+    // Each step allocates several MB of tensor storage (the [4,32,32,8] activations are 128 KB each): leaking one
+    // such buffer, a primitive or a scratchpad per call would add hundreds of MB over these calls. Measured growth
+    // with no leak: a few MB at most.
+    assert.ok(grown < 16, `RSS grew by ${grown.toFixed(1)} MB over ${total} native calls`);
+    for (const { x, w, m, k } of inputs) tf.dispose([x, w, m, k]);
   });
 });
