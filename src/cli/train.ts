@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
+import type { Classifier } from '../model/classifier.js';
 import { NiN } from '../model/nin.js';
 import { runRecord } from '../training/run_record.js';
 import { newRunName, RunDir } from '../training/run_dir.js';
@@ -29,7 +30,7 @@ run record. The defaults are the chapter's run: --resize 224 --epochs 10 --lr 0.
   --backend NAME      onednn (default) or cpu
   --resume DIR        continue the run in DIR from its last checkpoint (its settings are reused)`;
 
-interface TrainConfig {
+export interface TrainConfig {
   epochs: number; lr: number; batchSize: number; resize: number; seed: number;
   dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
 }
@@ -79,9 +80,12 @@ export async function train(argv: string[]): Promise<void> {
   }
 }
 
-async function trainRun(run: RunDir, config: TrainConfig, backend: string, data: FashionMNIST): Promise<void> {
+/** Trains `model` (by default the chapter's NiN for `config`) into `run`: records, metrics, curves, checkpoints, model. */
+export async function trainRun(
+  run: RunDir, config: TrainConfig, backend: string, data: FashionMNIST,
+  model: Classifier = new NiN({ resize: config.resize, lr: config.lr, seed: config.seed }),
+): Promise<void> {
   run.create();
-  const model = new NiN({ resize: config.resize, lr: config.lr, seed: config.seed });
   const trainer = new Trainer({ maxEpochs: config.epochs, runDir: run });
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
   writeRecord();
