@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `nin` command: summary | train | eval | predict. Usage errors print one line and exit 2.
+// The `nin` command: summary | train | eval | predict | serve. Usage errors print one line and exit 2.
 import { UsageError } from './args.js';
 import { evalHelp, evaluate } from './eval.js';
 import { predict, predictHelp } from './predict.js';
+import { serve, serveHelp } from './serve.js';
 import { summary, summaryHelp } from './summary.js';
 import { train, trainHelp } from './train.js';
 
@@ -11,6 +12,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   train: { run: train, help: trainHelp },
   eval: { run: evaluate, help: evalHelp },
   predict: { run: predict, help: predictHelp },
+  serve: { run: serve, help: serveHelp },
 };
 
 const usage = `nin: Network in Network (d2l chapter) on Fashion-MNIST, TF.js + oneDNN
