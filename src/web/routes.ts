@@ -7,6 +7,8 @@
 //   GET  /api/runs/:id/metrics         its metric points
 //   GET  /api/runs/:id/events          the same, live (server-sent events)
 //   GET  /api/compare                  the parameter-economy table of <runs>/compare/, if written
+import { isAbsolute, relative } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 
 import { fashionMnistLike, ImageError } from '../data/image_file.js';
@@ -82,7 +84,11 @@ export function routes(app: App): Router {
     .get('/api/model', ({ res }) => {
       const model = app.model;
       if (!model) return sendJson(res, 200, { available: false, reason: app.noModelReason });
-      sendJson(res, 200, { available: true, dir: model.dir, resize: model.resize, parameters: model.parameters(), backend: tf.getBackend() });
+      const dir = relative(process.cwd(), model.dir);
+      sendJson(res, 200, {
+        available: true, dir: dir.startsWith('..') || isAbsolute(dir) ? model.dir : dir, // as the user would type it
+        resize: model.resize, parameters: model.parameters(), backend: tf.getBackend(),
+      });
     })
     .get('/model/:file', ({ res, params }) => {
       const body = requireModel().file(params.file!);
