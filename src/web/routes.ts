@@ -3,7 +3,7 @@
 //   POST /api/predict?k=3              PNG or JPEG body → top-k classes, computed in Node
 //   GET  /api/samples                  two test images of each class; /api/samples/<index>.png the images
 //   GET  /api/runs                     the runs, newest first
-//   GET  /api/runs/:id                 one run: summary, record, layer walk
+//   GET  /api/runs/:id                 one run: summary, record, finished epochs, layer walk
 //   GET  /api/runs/:id/metrics         its metric points
 //   GET  /api/runs/:id/events          the same, live (server-sent events)
 //   GET  /api/compare                  the parameter-economy table of <runs>/compare/, if written
@@ -77,7 +77,10 @@ export function routes(app: App): Router {
     const run = requireRun(id);
     const record = app.runs.record(run) ?? null;
     const isNiN = record?.model?.name === 'NiN';
-    return { summary: app.runs.summary(id, run), record, layers: (isNiN && ninLayerWalk(record?.config?.resize)) || null };
+    return {
+      summary: app.runs.summary(id, run), record, epochs: app.runs.epochs(run, record ?? undefined),
+      layers: (isNiN && ninLayerWalk(record?.config?.resize)) || null,
+    };
   };
 
   const router = new Router()
@@ -113,7 +116,10 @@ export function routes(app: App): Router {
       }
       eventStreams++;
       res.on('close', () => eventStreams--);
-      streamRunEvents(req, res, run, { pollMs: app.limits.pollMs, heartbeatMs: app.limits.heartbeatMs, summary: () => runDetail(id) });
+      streamRunEvents(req, res, run, {
+        pollMs: app.limits.pollMs, heartbeatMs: app.limits.heartbeatMs,
+        summaryFiles: [run.record, app.runs.checkpointState(run)], summary: () => runDetail(id),
+      });
     })
     .get('/api/compare', ({ res }) => sendJson(res, 200, { dir: COMPARE_DIR, ...app.runs.compare() }));
   for (const [path, file] of app.staticFiles) router.get(path, ({ res }) => sendFile(res, file));

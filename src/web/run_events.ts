@@ -1,5 +1,5 @@
 // Server-sent events for one run while `nin train` writes it: the metric points (all of them first, then each new
-// line as it is appended) and the run's summary whenever its record.json changes (after every epoch). The files are
+// line as it is appended) and the run's summary whenever one of the files it comes from changes. The files are
 // polled, not watched: fs.watch misses changes on some file systems, and a poll every half second costs nothing.
 import { open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,8 +12,9 @@ export interface RunEventsOptions {
   pollMs: number;
   /** a comment line this often keeps proxies and the browser from timing the stream out */
   heartbeatMs: number;
-  /** the run's current summary, sent as a `run` event when its record changes */
+  /** the run's current summary, sent as a `run` event at first and whenever one of `summaryFiles` changes */
   summary: () => unknown;
+  summaryFiles: string[];
 }
 
 /** What a `metrics` event carries: all points (`reset`, e.g. after a resume rewrote the file) or the new ones. */
@@ -28,7 +29,7 @@ export function streamRunEvents(req: IncomingMessage, res: ServerResponse, run: 
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
   let offset = -1; // bytes of metrics.jsonl already sent as points; -1: nothing sent yet
-  let recordMtime = -1;
+  let summaryVersion = '';
   let polling = false;
   const poll = async () => {
     if (polling) return;
@@ -39,9 +40,9 @@ export function streamRunEvents(req: IncomingMessage, res: ServerResponse, run: 
         send('metrics', { reset: read.reset, points: read.points } satisfies MetricsEvent);
         offset = read.offset;
       }
-      const mtime = (await stat(run.record).catch(() => undefined))?.mtimeMs ?? 0;
-      if (mtime !== recordMtime) {
-        recordMtime = mtime;
+      const mtimes = await Promise.all(options.summaryFiles.map(async (file) => (await stat(file).catch(() => undefined))?.mtimeMs ?? 0));
+      if (mtimes.join() !== summaryVersion) {
+        summaryVersion = mtimes.join();
         send('run', options.summary());
       }
     } catch (err) {

@@ -1,14 +1,15 @@
 // The runs directory the runs page shows: every run directory directly inside it (one with a record.json or a
 // metrics.jsonl, as `nin train` writes them), and the parameter-economy table `nin compare` writes into
-// <runs>/compare/. Run ids name a directory inside the root and nothing else: they are checked by shape, and
+// <runs>/compare/. A run's finished epochs are read from its checkpoint's state.json, which `nin train` rewrites
+// after every epoch (record.json is rewritten at the start and the end of a run only). Run ids name a directory inside the root and nothing else: they are checked by shape, and
 // the directory's real path must lie in the root, so neither `..` nor a symlink leads out.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { findModelDir } from '../training/model_io.js';
+import { findModelDir, resolveModelDir } from '../training/model_io.js';
 import type { MetricPoint } from '../training/progress_board.js';
 import { RunDir } from '../training/run_dir.js';
-import type { EpochSummary } from '../training/trainer.js';
+import { CHECKPOINT_STATE, type EpochSummary, type TrainerState } from '../training/trainer.js';
 import { parseMetricLines } from './metric_lines.js';
 
 const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
@@ -87,8 +88,8 @@ export class RunsDirectory {
   summary(id: string, run: RunDir): RunSummary {
     const record = this.record(run) ?? {};
     const config = record.config ?? {};
-    const epochs = Array.isArray(record.epochs) ? record.epochs : [];
-    const mtimes = [run.record, run.metricsJsonl].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
+    const epochs = this.epochs(run, record);
+    const mtimes = [run.record, run.metricsJsonl, this.checkpointState(run)].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
     return {
       id,
       model: typeof record.model?.name === 'string' ? record.model.name : null,
@@ -108,6 +109,18 @@ export class RunsDirectory {
   record(run: RunDir): RunRecordFile | undefined {
     const value = readJson(run.record);
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as RunRecordFile) : undefined;
+  }
+
+  /** The summaries of the run's finished epochs: its checkpoint's, else its record's. */
+  epochs(run: RunDir, record = this.record(run)): Partial<EpochSummary>[] {
+    const state = readJson(this.checkpointState(run)) as Partial<TrainerState> | undefined;
+    if (Array.isArray(state?.summaries)) return state.summaries;
+    return Array.isArray(record?.epochs) ? record.epochs : [];
+  }
+
+  /** The file `nin train` rewrites after every epoch. */
+  checkpointState(run: RunDir): string {
+    return join(resolveModelDir(run.checkpoint), CHECKPOINT_STATE);
   }
 
   metrics(run: RunDir): MetricPoint[] {

@@ -142,10 +142,18 @@ describe('nin serve API', () => {
       writeFileSync(run.metricsJsonl, JSON.stringify(EPOCH_ONE[0]) + '\n');
       assert.deepEqual(await stream.next('metrics'), { reset: true, points: [EPOCH_ONE[0]] });
 
-      // a finished epoch rewrites record.json: the run's summary follows
-      writeRun(runsDir, 'live', EPOCH_ONE.slice(0, 1).concat({ epoch: 1, name: 'val_acc', value: 0.7 }));
+      // a finished epoch rewrites the checkpoint's state.json: the run's summary and epochs follow
+      mkdirp(run.checkpoint);
+      const epochs = [{ epoch: 1, trainLoss: 1.1, trainAcc: 0.6, valLoss: 0.9, valAcc: 0.7, seconds: 50, imagesPerSecond: 900, dataShare: 0.01 }];
+      writeFileSync(join(run.checkpoint, 'state.json'), JSON.stringify({ epochsDone: 1, trainBatchIdx: 10, metricPoints: 6, summaries: epochs }));
       const updated = await stream.next('run');
       assert.equal(updated.summary.valAcc, 0.7);
+      assert.equal(updated.summary.epochsDone, 1);
+      assert.deepEqual(updated.epochs, epochs);
+
+      // so does a rewritten record.json (the start and the end of a run)
+      writeRun(runsDir, 'live', EPOCH_ONE.slice(0, 1), 3);
+      assert.equal((await stream.next('run')).summary.epochs, 3);
     } finally {
       stream.close();
     }

@@ -3,6 +3,7 @@
 // walk and configuration; and the parameter-economy table where `nin compare` has written one.
 import { curvesSvg } from '../../training/curves_svg.js';
 import type { MetricPoint } from '../../training/progress_board.js';
+import type { EpochSummary } from '../../training/trainer.js';
 import type { MetricsEvent } from '../../web/run_events.js';
 import type { CompareTable, RunRecordFile, RunSummary } from '../../web/runs_directory.js';
 import type { LayerWalk } from '../../web/layer_walk.js';
@@ -11,6 +12,7 @@ import { byId, el, fetchJson } from './dom.js';
 interface RunDetail {
   summary: RunSummary;
   record: RunRecordFile | null;
+  epochs: Partial<EpochSummary>[];
   layers: LayerWalk | null;
 }
 
@@ -109,8 +111,7 @@ function table(head: string[], rows: unknown[][], format: (value: unknown) => st
     el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((v) => el('td', {}, format(v)))))));
 }
 
-function showDetail({ summary, record, layers }: RunDetail): void {
-  const epochs = Array.isArray(record?.epochs) ? record.epochs : [];
+function showDetail({ summary, record, epochs, layers }: RunDetail): void {
   byId('epochs').replaceChildren(
     epochs.length === 0
       ? el('p', { class: 'muted' }, 'no epoch finished yet')
