@@ -107,6 +107,14 @@ describe('the web page in Chromium', () => {
     assert.ok(seen.slice(0, 28).every((v) => v < 40), 'the light background became black');
   });
 
+  it('classify: a corrupt upload is reported on the page', async () => {
+    const file = join(work, 'corrupt.png');
+    writeFileSync(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]));
+    await page.setInputFiles('#file', file);
+    await page.waitForSelector('#caption.error');
+    assert.match((await page.textContent('#caption'))!, /corrupt\.png could not be read as an image/);
+  });
+
   it('classify: a click on a test-set image, and a drawing, are classified too', async () => {
     const sample = page.locator('.sample').nth(4);
     const name = await sample.locator('span').textContent();
