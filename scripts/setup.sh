@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine (Debian 12, Node 20, root): system packages, then the npm dependencies and the oneDNN
 # addon (built by `npm ci` from source against Debian's libdnnl-dev; nothing is downloaded but packages).
+# Chromium is for the web page's browser test (driven by playwright-core, which downloads no browser of its own).
 set -euo pipefail
-packages=(libdnnl-dev dataset-fashion-mnist g++ make python3 fonts-dejavu-core)
+packages=(libdnnl-dev dataset-fashion-mnist g++ make python3 fonts-dejavu-core chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `nin` command: summary | train | eval | predict | compare. Every error prints one line (a stack trace only with
-// NIN_DEBUG set): bad options, input files, models or output directories exit 2, a diverged training run 3, a run
+// The `nin` command: summary | train | eval | predict | compare | serve. Every error prints one line (a stack trace
+// only with NIN_DEBUG set): bad options, input files, models or output directories exit 2, a diverged training run 3, a run
 // stopped by SIGINT/SIGTERM 130/143 (after writing its checkpoint), anything else — a bug — 1.
 import { UsageError } from './args.js';
 import { compare, compareHelp } from './compare.js';
 import { evalHelp, evaluate } from './eval.js';
 import { predict, predictHelp } from './predict.js';
+import { serve, serveHelp } from './serve.js';
 import { summary, summaryHelp } from './summary.js';
 import { SIGNAL_EXIT_CODES } from './stop_on_signals.js';
 import { train, trainHelp } from './train.js';
@@ -16,6 +17,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   eval: { run: evaluate, help: evalHelp },
   predict: { run: predict, help: predictHelp },
   compare: { run: compare, help: compareHelp },
+  serve: { run: serve, help: serveHelp },
 };
 
 const usage = `nin: Network in Network (d2l chapter) on Fashion-MNIST, TF.js + oneDNN

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-
 import { fashionMnistLike } from '../data/image_file.js';
-import { imageToModelInput, TEXT_LABELS } from '../data/index.js';
+import { classProbabilities } from '../model/class_probabilities.js';
+import { topClasses } from '../model/top_classes.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
 import { parse, UsageError } from './args.js';
@@ -26,12 +25,7 @@ export async function predict(argv: string[]): Promise<void> {
   const results = [];
   for (const file of positionals) {
     const pixels = await fashionMnistLike(file);
-    const probabilities = tf.tidy(() => {
-      const x = tf.tensor4d(imageToModelInput(pixels, resize), [1, resize, resize, 1]);
-      return tf.softmax(model.predict(x) as tf.Tensor).dataSync();
-    });
-    const top = [...probabilities].map((p, i) => ({ label: TEXT_LABELS[i]!, probability: p })).sort((a, b) => b.probability - a.probability).slice(0, 3);
-    results.push({ file, top });
+    results.push({ file, top: topClasses(classProbabilities(model, pixels, resize), 3) });
   }
   if (v.json) return void console.log(JSON.stringify(results, null, 2));
   for (const r of results) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
-import type { ImageClassifier } from '../model/classifier.js';
+import type { Classifier } from '../model/classifier.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { CheckpointStore } from '../training/checkpoints.js';
 import { saveModel } from '../training/model_io.js';
@@ -46,7 +46,7 @@ ${backendHelp.replace(/^ {2}(--\S+ \S+) {6}/gm, '  $1        ').replace(/^ {22}/
 Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint and exits with 130 (143); a second
 Ctrl-C quits at once. A diverging loss stops the run with exit code 3.`;
 
-interface TrainConfig {
+export interface TrainConfig {
   epochs: number; lr: number; batchSize: number; resize: number; seed: number;
   dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
   /** absent in runs of earlier versions: nin */
@@ -144,11 +144,16 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   return { run, config };
 }
 
-async function trainRun(run: RunDir, config: TrainConfig, backend: string, model: ImageClassifier, data: FashionMNIST, signal: AbortSignal): Promise<void> {
-  const trainer = new Trainer({
-    maxEpochs: config.epochs, runDir: run, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keep, signal,
-  });
+/** Trains `model` into the (created) run directory `run`: record, metrics, curves, checkpoints, the final model. */
+export async function trainRun(
+  run: RunDir, config: TrainConfig, backend: string, model: Classifier, data: FashionMNIST, signal?: AbortSignal,
+): Promise<void> {
+  // the record follows the run: rewritten when the finished epochs are known and after each epoch
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
+  const trainer: Trainer = new Trainer({
+    maxEpochs: config.epochs, runDir: run, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keep, signal,
+    onEpochs: writeRecord,
+  });
   writeRecord();
   console.error(`run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
     `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}`);

@@ -1,6 +1,6 @@
 // The parameter-economy figure: parameters on a log axis against test accuracy (or, before any training, training
 // speed), one bubble per model with its area proportional to the multiply-accumulates per image.
-import { escapeXml, niceTicks } from '../training/plot.js';
+import { escapeXml, niceTicks } from '../training/curves_svg.js';
 import type { CompareReport } from './compare_models.js';
 
 const COLORS = ['#2ca02c', '#1f77b4', '#d62728', '#9467bd', '#ff7f0e'];

@@ -3,11 +3,12 @@
 // background is inverted).
 import sharp from 'sharp';
 
+import { hasLightBackground, invertInPlace } from './fashion_mnist_look.js';
+import { IMAGE_PIXELS, IMAGE_SIDE } from './fashion_mnist_files.js';
+
 export class ImageError extends Error {
   override name = 'ImageError';
 }
-
-const SIDE = 28;
 
 /** 28×28 uint8 pixels, row-major. */
 export async function fashionMnistLike(input: string | Buffer): Promise<Uint8Array> {
@@ -17,26 +18,22 @@ export async function fashionMnistLike(input: string | Buffer): Promise<Uint8Arr
       .rotate() // honour EXIF orientation
       .flatten({ background: '#ffffff' }) // transparent areas count as (light) background
       .grayscale()
-      .resize(SIDE, SIDE, { fit, background })
+      .resize(IMAGE_SIDE, IMAGE_SIDE, { fit, background })
       .raw()
       .toBuffer();
   try {
     // The background's brightness is read from the border of the whole image, stretched to the frame.
-    const light = borderMean(new Uint8Array(await gray('fill', '#ffffff'))) > 127;
+    const light = hasLightBackground(new Uint8Array(await gray('fill', '#ffffff')));
     const pixels = new Uint8Array(await gray('contain', light ? '#ffffff' : '#000000'));
-    if (pixels.length !== SIDE * SIDE) throw new Error(`expected ${SIDE * SIDE} grayscale pixels, got ${pixels.length}`);
-    if (light) for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i]!;
+    if (pixels.length !== IMAGE_PIXELS) throw new Error(`expected ${IMAGE_PIXELS} grayscale pixels, got ${pixels.length}`);
+    if (light) invertInPlace(pixels);
     return pixels;
   } catch (err) {
     throw new ImageError(`cannot read ${label} as an image (PNG or JPEG): ${(err as Error).message}`);
   }
 }
 
-function borderMean(p: Uint8Array): number {
-  let sum = 0, n = 0;
-  for (let i = 0; i < SIDE; i++) {
-    sum += p[i]! + p[(SIDE - 1) * SIDE + i]! + p[i * SIDE]! + p[i * SIDE + SIDE - 1]!;
-    n += 4;
-  }
-  return sum / n;
+/** A 28×28 grayscale image (row-major uint8, as fashionMnistLike and the idx files give them) as a grayscale PNG. */
+export function grayscalePng(pixels: Uint8Array): Promise<Buffer> {
+  return sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }

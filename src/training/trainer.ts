@@ -14,7 +14,8 @@ import { CheckpointStore } from './checkpoints.js';
 import { writeFileDurably } from './durable_files.js';
 import { loadModel, MODEL_JSON, ModelFileError } from './model_io.js';
 import { OutputError } from './output_error.js';
-import { curvesSvg, svgToPng } from './plot.js';
+import { curvesSvg } from './curves_svg.js';
+import { svgToPng } from './plot.js';
 import { ProgressBoard } from './progress_board.js';
 import { formatDuration, ProgressBar } from './progress_bar.js';
 import type { RunDir } from './run_dir.js';
@@ -59,6 +60,8 @@ export interface TrainerOptions {
   log?: (line: string) => void;
   /** draw a progress bar on stderr (default: true) */
   progress?: boolean;
+  /** called once the finished epochs are known (after a resume) and after each epoch (`nin train` updates its record) */
+  onEpochs?: (summaries: EpochSummary[]) => void;
 }
 
 export class Trainer {
@@ -97,6 +100,7 @@ export class Trainer {
     this.numValBatches = data.numValBatches();
     const optimizer = model.configureOptimizers();
     await this.restore(model, optimizer);
+    this.options.onEpochs?.(this.summaries);
     if (this.stopRequested()) throw this.interrupted();
     for (; this.epoch < this.maxEpochs; this.epoch++) {
       const summary = await this.fitEpoch(model, data, optimizer);
@@ -104,6 +108,7 @@ export class Trainer {
       this.progress = emptyEpochProgress();
       await this.saveCurves(model);
       await this.saveCheckpoint(model, optimizer, this.position(this.epoch + 1, this.progress));
+      this.options.onEpochs?.(this.summaries);
       this.log(
         `epoch ${summary.epoch}/${this.maxEpochs}: train_loss ${summary.trainLoss.toFixed(4)} train_acc ${summary.trainAcc.toFixed(4)} ` +
           `val_loss ${summary.valLoss.toFixed(4)} val_acc ${summary.valAcc.toFixed(4)} | ${formatDuration(summary.seconds)}, ` +

@@ -1,0 +1,41 @@
+// The saved model in the browser: stock tf.loadLayersModel on the wasm backend (the cpu backend if wasm cannot
+// start), fed exactly as in Node: the shared bilinear resize to the model's input size, ×1/255.
+import type * as tfjs from '@tensorflow/tfjs';
+
+import { imageToModelInput } from '../../data/model_input.js';
+import { tf } from './tf_global.js';
+
+export class BrowserClassifier {
+  private constructor(private readonly model: tfjs.LayersModel, readonly resize: number, readonly backend: string) {}
+
+  static async load(modelUrl: string): Promise<BrowserClassifier> {
+    const backend = await startBackend();
+    const model = await tf.loadLayersModel(modelUrl);
+    const [, side, width, channels] = model.inputs[0]!.shape;
+    if (typeof side !== 'number' || side !== width || channels !== 1) {
+      throw new Error(`the model's input shape ${JSON.stringify(model.inputs[0]!.shape)} is not [null, N, N, 1]`);
+    }
+    return new BrowserClassifier(model, side, backend);
+  }
+
+  /** Softmax class probabilities of a 28×28 grayscale image. */
+  probabilities(image: Uint8ClampedArray): Float32Array {
+    return tf.tidy(() => {
+      const x = tf.tensor4d(imageToModelInput(image, this.resize), [1, this.resize, this.resize, 1]);
+      return tf.softmax(this.model.predict(x) as tfjs.Tensor).dataSync() as Float32Array;
+    });
+  }
+}
+
+/** wasm, served by this server (/vendor/), else TF.js's plain JavaScript backend. */
+async function startBackend(): Promise<string> {
+  tf.wasm.setWasmPaths('/vendor/');
+  for (const name of ['wasm', 'cpu']) {
+    try {
+      if (await tf.setBackend(name)) return name;
+    } catch (err) {
+      console.warn(`TF.js backend ${name} failed to start:`, err);
+    }
+  }
+  throw new Error('no TF.js backend could start (neither wasm nor cpu)');
+}
