@@ -10,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 
 import { cpuHasBf16, getPrecision, type OneDnnBackend, type Precision, setPrecision, useBackend } from '../../src/engine/backend.js';
+import { NIN } from '../support/nin_cli.js';
 import { convCases } from './conv_cases.js';
 import { assertClose, nativeCallCounts, resetNativeCalls, setup, sizeOf, values } from './helpers.js';
 
@@ -166,5 +167,17 @@ describe('bf16 on a CPU without AVX512-BF16', () => {
     assert.match(r.stdout, /bf16: false/);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /bf16 precision needs a CPU with AVX512-BF16 \(lscpu lists avx512_bf16\); this one does not have it: use fp32/);
+  });
+
+  it('nin: --precision bf16 is a one-line usage error (exit 2), --precision auto computes in fp32 and says so', () => {
+    const nin = (...args: string[]) => spawnSync(process.execPath, [NIN, ...args], {
+      encoding: 'utf8', env: { ...process.env, DNNL_MAX_CPU_ISA: 'AVX512_CORE', NIN_DEBUG: '' },
+    });
+    const refused = nin('summary', '--resize', '67', '--precision', 'bf16');
+    assert.equal(refused.status, 2);
+    assert.equal(refused.stderr, 'nin: error: --precision bf16 needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); this one does not have it: use fp32\n');
+    const auto = nin('summary', '--resize', '67', '--precision', 'auto');
+    assert.equal(auto.status, 0, auto.stderr);
+    assert.match(auto.stderr, /--precision auto: this CPU has no AVX512-BF16, computing in fp32/);
   });
 });
