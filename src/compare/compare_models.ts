@@ -92,13 +92,14 @@ async function trainForAccuracy(
   const run = new RunDir(join(outDir, name));
   rmSync(run.path, { recursive: true, force: true }); // a previous comparison's run: this one replaces it
   run.create();
-  const trainer = new Trainer({ maxEpochs: budget.epochs, runDir: run, log: (line) => log(`${entry.label}: ${line}`), progress });
   const config = { model: name, ...budget, lr: entry.lr, resize: settings.resize };
-  const record = () => runRecord({ config, backend: tf.getBackend(), model, data, trainer });
-  run.writeJson(run.record, record());
+  // an ordinary run directory: its record follows the run, as `nin train`'s does (the web page lists it)
+  const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend: tf.getBackend(), model, data, trainer }));
+  const trainer: Trainer = new Trainer({
+    maxEpochs: budget.epochs, runDir: run, log: (line) => log(`${entry.label}: ${line}`), progress, onEpochs: writeRecord,
+  });
   const started = performance.now();
   const summaries = await trainer.fit(model, data);
-  run.writeJson(run.record, record());
   model.net.dispose();
   return { lr: entry.lr, testAcc: summaries[summaries.length - 1]!.valAcc, trainSeconds: (performance.now() - started) / 1000 };
 }
