@@ -32,14 +32,14 @@ struct Geometry {
 
 constexpr size_t kGeometryLength = 17;
 
-// In bf16 the source and weights are bf16, the bias and the destination f32.
-convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu, Precision p) {
+// In bf16 the source and weights are bf16, the bias f32, and the destination f32 or (when asked) bf16.
+convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu, Precision p, dt dst = dt::f32) {
   const dt t = compute_type(p);
   convolution_forward::desc d = with_bias
       ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
-                                  g.bias(), g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r)
+                                  g.bias(), g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r)
       : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
-                                  g.dst(), g.strides, g.dilation, g.pad_l, g.pad_r);
+                                  g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r);
   primitive_attr attr = user_scratchpad_attr();
   if (relu) {
     post_ops ops;
@@ -88,17 +88,17 @@ struct Forward {
   convolution_forward::primitive_desc pd;
   convolution_forward prim;
   WeightsReorder weights;
-  Forward(const Geometry& g, bool with_bias, bool relu, Precision p)
-      : pd(forward_pd(g, with_bias, relu, p)), prim(pd), weights(g.user_weights(), pd.weights_desc()) {}
+  Forward(const Geometry& g, bool with_bias, bool relu, Precision p, dt dst = dt::f32)
+      : pd(forward_pd(g, with_bias, relu, p, dst)), prim(pd), weights(g.user_weights(), pd.weights_desc()) {}
 };
 
 struct BackwardData {
   convolution_backward_data::primitive_desc pd;
   convolution_backward_data prim;
   WeightsReorder weights;
-  // in bf16: dy and the weights bf16, dx f32
-  BackwardData(const Geometry& g, Precision p)
-      : pd(convolution_backward_data::desc(algorithm::convolution_direct, g.src(), g.any_weights(compute_type(p)),
+  // in bf16: dy and the weights bf16, dx f32 or bf16
+  BackwardData(const Geometry& g, Precision p, dt dx)
+      : pd(convolution_backward_data::desc(algorithm::convolution_direct, g.src(dx), g.any_weights(compute_type(p)),
                                            g.dst(compute_type(p)), g.strides, g.dilation, g.pad_l, g.pad_r),
            user_scratchpad_attr(), cpu_engine(), forward_pd(g, false, false, p)),
         prim(pd),
@@ -123,8 +123,8 @@ struct BackwardDataAsForward {
   Geometry flipped_g;
   Forward forward;
   Buffer flipped_weights;
-  BackwardDataAsForward(const Geometry& g, Precision p)
-      : flipped_g(flipped_geometry(g)), forward(flipped_g, false, false, p) {}
+  BackwardDataAsForward(const Geometry& g, Precision p, dt dx)
+      : flipped_g(flipped_geometry(g)), forward(flipped_g, false, false, p, dx) {}
 
   // w: [KH, KW, C, OC] → w': [KH, KW, OC, C] with w'[a][b][o][i] = w[KH-1-a][KW-1-b][i][o]
   float* flip(const float* w, const Geometry& g) {
@@ -159,7 +159,8 @@ struct BackwardWeights {
         weights(g.user_weights(), pd.diff_weights_desc()) {}
 };
 
-// conv2d(x: [N,H,W,C], w: [KH,KW,C,OC], bias: [OC] | null, y: [N,OH,OW,OC] (written), geometry, relu, bf16)
+// conv2d(x: [N,H,W,C], w: [KH,KW,C,OC], bias: [OC] | null, y: [N,OH,OW,OC] (written; a Uint16Array: as bfloat16,
+//        in bf16 only), geometry, relu, bf16)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2D", [&] {
     auto gv = int_list(info, 4, kGeometryLength, "geometry");
@@ -168,13 +169,14 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     void* x = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
     float* b = f32_array_or_null(info, 2, g.oc, "bias");
-    float* y = f32_array(info, 3, g.dst_size(), "y");
+    const TypedArray y = output_arg(info, 3, g.dst_size(), p, "y");
     const bool relu = info[5].ToBoolean();
-    gv.insert(gv.end(), {b != nullptr, relu, static_cast<int64_t>(p)});
-    Forward& f = cached<Forward>(key_of("conv_fwd", gv), [&] { return std::make_unique<Forward>(g, b != nullptr, relu, p); });
+    gv.insert(gv.end(), {b != nullptr, relu, static_cast<int64_t>(p), static_cast<int64_t>(y.type)});
+    Forward& f = cached<Forward>(key_of("conv_fwd", gv),
+                                 [&] { return std::make_unique<Forward>(g, b != nullptr, relu, p, y.type); });
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(f.pd.src_desc(), cpu_engine(), x)},
                                          {DNNL_ARG_WEIGHTS, f.weights.in(w)},
-                                         {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), y)},
+                                         {DNNL_ARG_DST, memory(g.dst(y.type), cpu_engine(), y.data)},
                                          {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.pd)}};
     if (b != nullptr) args.emplace(DNNL_ARG_BIAS, memory(g.bias(), cpu_engine(), b));
     f.prim.execute(cpu_stream(), args);
@@ -182,7 +184,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   });
 }
 
-// conv2dBackpropInput(dy: [N,OH,OW,OC], w: [KH,KW,C,OC], dx: [N,H,W,C] (written), geometry, bf16)
+// conv2dBackpropInput(dy: [N,OH,OW,OC], w: [KH,KW,C,OC], dx: [N,H,W,C] (written; a Uint16Array: as bfloat16, in bf16
+//                     only), geometry, bf16)
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropInput", [&] {
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
@@ -190,22 +193,22 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     const Precision p = precision_arg(info, 4);
     void* dy_in = compute_input_arg(info, 0, g.dst_size(), p, 0, "dy");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
-    float* dx = f32_array(info, 2, g.src_size(), "dx");
-    gv.push_back(static_cast<int64_t>(p));
+    const TypedArray dx = output_arg(info, 2, g.src_size(), p, "dx");
+    gv.insert(gv.end(), {static_cast<int64_t>(p), static_cast<int64_t>(dx.type)});
     if (data_gradient_as_forward(g)) {
       BackwardDataAsForward& f = cached<BackwardDataAsForward>(
-          key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g, p); });
+          key_of("conv_bwd_data_as_fwd", gv), [&] { return std::make_unique<BackwardDataAsForward>(g, p, dx.type); });
       f.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(f.forward.pd.src_desc(), cpu_engine(), dy_in)},
                                             {DNNL_ARG_WEIGHTS, f.forward.weights.in(f.flip(w, g))},
-                                            {DNNL_ARG_DST, memory(f.flipped_g.dst(), cpu_engine(), dx)},
+                                            {DNNL_ARG_DST, memory(f.flipped_g.dst(dx.type), cpu_engine(), dx.data)},
                                             {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.forward.pd)}});
       cpu_stream().wait();
       return;
     }
-    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g, p); });
+    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g, p, dx.type); });
     b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
                                   {DNNL_ARG_WEIGHTS, b.weights.in(w)},
-                                  {DNNL_ARG_DIFF_SRC, memory(g.src(), cpu_engine(), dx)},
+                                  {DNNL_ARG_DIFF_SRC, memory(g.src(dx.type), cpu_engine(), dx.data)},
                                   {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}});
     cpu_stream().wait();
   });

@@ -2,9 +2,10 @@
 // TF.js's MaxPoolGrad receives (dy, input, output) and no workspace, so the gradient re-runs the forward pooling
 // in training mode to obtain oneDNN's workspace (the argmax of each window) into a reused buffer: one extra
 // memory-bound pass, far cheaper than keeping a workspace alive per tensor behind TF.js's back.
-// Average pooling excludes padding, as TensorFlow does.
+// Average pooling excludes padding, as TensorFlow does. Max pooling also runs on bfloat16 arrays (all of one call's
+// arrays of one type): the bf16 precision's storage, whose maximum is exact.
 // geometry = [N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, padBottom, padRight]
-#include "runtime.h"
+#include "precision.h"
 
 namespace nin {
 namespace {
@@ -19,8 +20,8 @@ struct Geometry {
   explicit Geometry(const std::vector<int64_t>& g)
       : n(g[0]), h(g[1]), w(g[2]), c(g[3]), oh(g[4]), ow(g[5]), kernel{g[6], g[7]}, strides{g[8], g[9]},
         pad_l{g[10], g[11]}, pad_r{g[12], g[13]} {}
-  memory::desc src() const { return {{n, c, h, w}, dt::f32, tag::nhwc}; }
-  memory::desc dst() const { return {{n, c, oh, ow}, dt::f32, tag::nhwc}; }
+  memory::desc src(dt t = dt::f32) const { return {{n, c, h, w}, t, tag::nhwc}; }
+  memory::desc dst(dt t = dt::f32) const { return {{n, c, oh, ow}, t, tag::nhwc}; }
   size_t src_size() const { return n * h * w * c; }
   size_t dst_size() const { return n * oh * ow * c; }
 };
@@ -31,16 +32,16 @@ algorithm algorithm_of(const std::string& kind, const Napi::Env& env) {
   throw Napi::TypeError::New(env, "pooling kind must be 'max' or 'avg', got '" + kind + "'");
 }
 
-pooling_forward::primitive_desc forward_pd(const Geometry& g, algorithm alg, prop_kind prop) {
+pooling_forward::primitive_desc forward_pd(const Geometry& g, algorithm alg, prop_kind prop, dt t) {
   return pooling_forward::primitive_desc(
-      pooling_forward::desc(prop, alg, g.src(), g.dst(), g.strides, g.kernel, g.pad_l, g.pad_r),
+      pooling_forward::desc(prop, alg, g.src(t), g.dst(t), g.strides, g.kernel, g.pad_l, g.pad_r),
       user_scratchpad_attr(), cpu_engine());
 }
 
 struct Forward {
   pooling_forward::primitive_desc pd;
   pooling_forward prim;
-  Forward(const Geometry& g, algorithm alg, prop_kind prop) : pd(forward_pd(g, alg, prop)), prim(pd) {}
+  Forward(const Geometry& g, algorithm alg, prop_kind prop, dt t) : pd(forward_pd(g, alg, prop, t)), prim(pd) {}
 };
 
 struct Backward {
@@ -48,12 +49,22 @@ struct Backward {
   pooling_backward::primitive_desc pd;
   pooling_backward prim;
   Buffer dst, workspace;
-  Backward(const Geometry& g, algorithm alg)
-      : forward(g, alg, prop_kind::forward_training),
-        pd(pooling_backward::desc(alg, g.src(), g.dst(), g.strides, g.kernel, g.pad_l, g.pad_r), user_scratchpad_attr(),
+  Backward(const Geometry& g, algorithm alg, dt t)
+      : forward(g, alg, prop_kind::forward_training, t),
+        pd(pooling_backward::desc(alg, g.src(t), g.dst(t), g.strides, g.kernel, g.pad_l, g.pad_r), user_scratchpad_attr(),
            cpu_engine(), forward.pd),
         prim(pd) {}
 };
+
+// The one data type of a call's arrays: float32, or bfloat16 for max pooling.
+dt common_type(const Napi::Env& env, algorithm alg, std::initializer_list<TypedArray> arrays) {
+  const dt t = arrays.begin()->type;
+  for (const TypedArray& a : arrays) {
+    if (a.type != t) throw Napi::TypeError::New(env, "pooling arrays must be all float32 or all bfloat16");
+  }
+  if (t == dt::bf16 && alg != algorithm::pooling_max) throw Napi::TypeError::New(env, "average pooling takes float32 only");
+  return t;
+}
 
 // pool2d(kind, x: [N,H,W,C], y: [N,OH,OW,C] (written), geometry)
 Napi::Value Pool2D(const Napi::CallbackInfo& info) {
@@ -62,13 +73,14 @@ Napi::Value Pool2D(const Napi::CallbackInfo& info) {
     const algorithm alg = algorithm_of(kind, info.Env());
     auto gv = int_list(info, 3, kGeometryLength, "geometry");
     Geometry g(gv);
-    float* x = f32_array(info, 1, g.src_size(), "x");
-    float* y = f32_array(info, 2, g.dst_size(), "y");
-    gv.push_back(static_cast<int64_t>(alg));
+    const TypedArray x = typed_array_arg(info, 1, g.src_size(), "x");
+    const TypedArray y = typed_array_arg(info, 2, g.dst_size(), "y");
+    const dt t = common_type(info.Env(), alg, {x, y});
+    gv.insert(gv.end(), {static_cast<int64_t>(alg), static_cast<int64_t>(t)});
     Forward& f = cached<Forward>(key_of("pool_fwd", gv),
-                                 [&] { return std::make_unique<Forward>(g, alg, prop_kind::forward_inference); });
-    f.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
-                                  {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), y)},
+                                 [&] { return std::make_unique<Forward>(g, alg, prop_kind::forward_inference, t); });
+    f.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(g.src(t), cpu_engine(), x.data)},
+                                  {DNNL_ARG_DST, memory(g.dst(t), cpu_engine(), y.data)},
                                   {DNNL_ARG_SCRATCHPAD, scratchpad_for(f.pd)}});
     cpu_stream().wait();
   });
@@ -81,18 +93,20 @@ Napi::Value Pool2DGrad(const Napi::CallbackInfo& info) {
     const algorithm alg = algorithm_of(kind, info.Env());
     auto gv = int_list(info, 4, kGeometryLength, "geometry");
     Geometry g(gv);
-    float* dy = f32_array(info, 1, g.dst_size(), "dy");
-    float* x = alg == algorithm::pooling_max ? f32_array(info, 2, g.src_size(), "x") : nullptr;
-    float* dx = f32_array(info, 3, g.src_size(), "dx");
-    gv.push_back(static_cast<int64_t>(alg));
-    Backward& b = cached<Backward>(key_of("pool_bwd", gv), [&] { return std::make_unique<Backward>(g, alg); });
-    std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, memory(g.dst(), cpu_engine(), dy)},
-                                         {DNNL_ARG_DIFF_SRC, memory(g.src(), cpu_engine(), dx)}};
+    const TypedArray dy = typed_array_arg(info, 1, g.dst_size(), "dy");
+    const TypedArray x = alg == algorithm::pooling_max ? typed_array_arg(info, 2, g.src_size(), "x") : dy;
+    const TypedArray dx = typed_array_arg(info, 3, g.src_size(), "dx");
+    const dt t = common_type(info.Env(), alg, {dy, x, dx});
+    gv.insert(gv.end(), {static_cast<int64_t>(alg), static_cast<int64_t>(t)});
+    Backward& b = cached<Backward>(key_of("pool_bwd", gv), [&] { return std::make_unique<Backward>(g, alg, t); });
+    std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, memory(g.dst(t), cpu_engine(), dy.data)},
+                                         {DNNL_ARG_DIFF_SRC, memory(g.src(t), cpu_engine(), dx.data)}};
     if (alg == algorithm::pooling_max) {
       memory::desc ws_md = b.forward.pd.workspace_desc();
       memory ws(ws_md, cpu_engine(), b.workspace.ensure(ws_md.get_size()));
-      b.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(g.src(), cpu_engine(), x)},
-                                            {DNNL_ARG_DST, memory(g.dst(), cpu_engine(), b.dst.ensure(g.dst_size() * 4))},
+      const memory::desc y_md = g.dst(t);
+      b.forward.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(g.src(t), cpu_engine(), x.data)},
+                                            {DNNL_ARG_DST, memory(y_md, cpu_engine(), b.dst.ensure(y_md.get_size()))},
                                             {DNNL_ARG_WORKSPACE, ws},
                                             {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.forward.pd)}});
       args.emplace(DNNL_ARG_WORKSPACE, ws);

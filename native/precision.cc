@@ -19,31 +19,46 @@ Precision precision_arg(const Napi::CallbackInfo& info, size_t index) {
 }
 
 namespace {
-// f32 → bf16 of a dense run of values: a one-dimensional oneDNN reorder (vectorised and threaded by oneDNN).
-struct ToBf16 {
+// f32 ⇄ bf16 of a dense run of values: a one-dimensional oneDNN reorder (vectorised and threaded by oneDNN).
+struct Convert {
   dnnl::reorder prim;
   dnnl::memory::desc from, to;
-  explicit ToBf16(int64_t n) : from({n}, dt::f32, tag::x), to({n}, dt::bf16, tag::x) {
+  Convert(int64_t n, dt from_type, dt to_type) : from({n}, from_type, tag::x), to({n}, to_type, tag::x) {
     prim = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), from, cpu_engine(), to));
   }
 };
 
-void convert_to_bf16(float* data, void* out, size_t n) {
-  ToBf16& convert = cached<ToBf16>(key_of("to_bf16", {static_cast<int64_t>(n)}), [&] { return std::make_unique<ToBf16>(n); });
-  convert.prim.execute(cpu_stream(), {{DNNL_ARG_FROM, dnnl::memory(convert.from, cpu_engine(), data)},
-                                      {DNNL_ARG_TO, dnnl::memory(convert.to, cpu_engine(), out)}});
+void convert(void* data, dt from, void* out, dt to, size_t n) {
+  const std::vector<int64_t> k{static_cast<int64_t>(n), static_cast<int64_t>(from), static_cast<int64_t>(to)};
+  Convert& c = cached<Convert>(key_of("convert", k), [&] { return std::make_unique<Convert>(n, from, to); });
+  c.prim.execute(cpu_stream(), {{DNNL_ARG_FROM, dnnl::memory(c.from, cpu_engine(), data)},
+                                {DNNL_ARG_TO, dnnl::memory(c.to, cpu_engine(), out)}});
 }
 
-// toBf16(src: Float32Array, dst: Uint16Array of the same length (written))
-Napi::Value ToBf16Kernel(const Napi::CallbackInfo& info) {
+Napi::Uint16Array uint16_arg(const Napi::CallbackInfo& info, size_t index, const char* what) {
+  Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint16_array) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a Uint16Array");
+  }
+  return v.As<Napi::Uint16Array>();
+}
+
+// toBf16(src: Float32Array, dst: Uint16Array of the same length (written)): round to nearest even
+Napi::Value ToBf16(const Napi::CallbackInfo& info) {
   return run_kernel(info, "toBf16", [&] {
-    Napi::Value d = info[1];
-    if (!d.IsTypedArray() || d.As<Napi::TypedArray>().TypedArrayType() != napi_uint16_array) {
-      throw Napi::TypeError::New(info.Env(), "dst must be a Uint16Array");
-    }
-    auto dst = d.As<Napi::Uint16Array>();
+    auto dst = uint16_arg(info, 1, "dst");
     float* src = f32_array(info, 0, dst.ElementLength(), "src");
-    convert_to_bf16(src, dst.Data(), dst.ElementLength());
+    convert(src, dt::f32, dst.Data(), dt::bf16, dst.ElementLength());
+    cpu_stream().wait();
+  });
+}
+
+// fromBf16(src: Uint16Array, dst: Float32Array of the same length (written)): exact
+Napi::Value FromBf16(const Napi::CallbackInfo& info) {
+  return run_kernel(info, "fromBf16", [&] {
+    auto src = uint16_arg(info, 0, "src");
+    float* dst = f32_array(info, 1, src.ElementLength(), "dst");
+    convert(src.Data(), dt::bf16, dst, dt::f32, src.ElementLength());
     cpu_stream().wait();
   });
 }
@@ -53,24 +68,41 @@ void* compute_input(float* data, size_t n, Precision p, int slot) {
   if (p == Precision::f32) return data;
   static std::array<Buffer, 2> slots;
   void* out = slots.at(slot).ensure(n * 2);
-  convert_to_bf16(data, out, n);
+  convert(data, dt::f32, out, dt::bf16, n);
   return out;
 }
 
-void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot, const char* what) {
+TypedArray typed_array_arg(const Napi::CallbackInfo& info, size_t index, size_t n, const char* what) {
   Napi::Value v = info[index];
   if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint16_array) {
-    if (p != Precision::bf16) throw Napi::TypeError::New(info.Env(), std::string(what) + " is bfloat16 data but the kernel computes in fp32");
     auto a = v.As<Napi::Uint16Array>();
     if (a.ElementLength() != n) {
       throw Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
                                                    " elements, expected " + std::to_string(n));
     }
-    return a.Data();
+    return {a.Data(), dt::bf16};
   }
-  return compute_input(f32_array(info, index, n, what), n, p, slot);
+  return {f32_array(info, index, n, what), dt::f32};
 }
 
-void init_precision(Napi::Env env, Napi::Object exports) { exports.Set("toBf16", Napi::Function::New(env, ToBf16Kernel)); }
+void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot, const char* what) {
+  TypedArray in = typed_array_arg(info, index, n, what);
+  if (in.type == dt::f32) return compute_input(static_cast<float*>(in.data), n, p, slot);
+  if (p != Precision::bf16) throw Napi::TypeError::New(info.Env(), std::string(what) + " is bfloat16 data but the kernel computes in fp32");
+  return in.data;
+}
+
+TypedArray output_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, const char* what) {
+  TypedArray out = typed_array_arg(info, index, n, what);
+  if (out.type == dt::bf16 && p != Precision::bf16) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " is a bfloat16 output but the kernel computes in fp32");
+  }
+  return out;
+}
+
+void init_precision(Napi::Env env, Napi::Object exports) {
+  exports.Set("toBf16", Napi::Function::New(env, ToBf16));
+  exports.Set("fromBf16", Napi::Function::New(env, FromBf16));
+}
 
 }  // namespace nin

@@ -23,19 +23,27 @@ export interface OneDnnAddon {
   info(): { version: string; cpuIsa: number; threads: number; bf16: boolean };
   setNumThreads(threads: number): void;
   // `bf16`: compute in bfloat16 (inputs rounded inside the kernel, float32 accumulation and outputs)
-  conv2d(x: Compute, filter: Float32Array, bias: Float32Array | null, y: Float32Array, g: ConvGeometry, relu: boolean, bf16: boolean): void;
-  conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Float32Array, g: ConvGeometry, bf16: boolean): void;
+  /** y as a Uint16Array: written as bfloat16 (bf16 only) */
+  conv2d(x: Compute, filter: Float32Array, bias: Float32Array | null, y: Compute, g: ConvGeometry, relu: boolean, bf16: boolean): void;
+  /** dx as a Uint16Array: written as bfloat16 (bf16 only) */
+  conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Compute, g: ConvGeometry, bf16: boolean): void;
   conv2dBackpropFilter(x: Compute, dy: Compute, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null, bf16: boolean): void;
-  pool2d(kind: PoolKind, x: Float32Array, y: Float32Array, g: PoolGeometry): void;
-  pool2dGrad(kind: PoolKind, dy: Float32Array, x: Float32Array | null, dx: Float32Array, g: PoolGeometry): void;
+  /** one call's arrays all float32, or (max pooling) all bfloat16 */
+  pool2d(kind: PoolKind, x: Compute, y: Compute, g: PoolGeometry): void;
+  pool2dGrad(kind: PoolKind, dy: Compute, x: Compute | null, dx: Compute, g: PoolGeometry): void;
   matmul(a: Compute, b: Compute, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean, bf16: boolean): void;
   /** float32 → bfloat16 (round to nearest even) */
   toBf16(src: Float32Array, dst: Uint16Array): void;
+  /** bfloat16 → float32 (exact) */
+  fromBf16(src: Uint16Array, dst: Float32Array): void;
   binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array): void;
   reduce(op: ReduceOp, x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): void;
   relu(x: Float32Array, y: Float32Array): void;
-  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** each array float32 or bfloat16 */
+  reluGrad(dy: Compute, y: Compute, dx: Compute): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** mask[i] = hash(seed, i) < threshold ? scale : 0 (see dropout_mask.ts) */
+  dropoutMask(mask: Float32Array, threshold: number, scale: number, seed: number): void;
 }
 
 // NIN_ONEDNN_ADDON points at another build of the addon (and lets tests simulate a missing one).

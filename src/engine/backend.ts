@@ -7,8 +7,9 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { totalmem } from 'node:os';
 
 import { loadAddon, type OneDnnAddon } from './addon.js';
-import { Bf16Inputs } from './bf16_inputs.js';
+import { Bf16Storage } from './bf16_storage.js';
 import { BufferPool } from './buffer_pool.js';
+import { fusedConv2DGradConfig } from './gradients/FusedConv2D_grad.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
 
@@ -20,7 +21,9 @@ type BackendValues = tf.backend_util.BackendValues;
 /**
  * What convolutions and matrix products compute in. 'bf16' rounds their inputs to bfloat16 inside the kernel and
  * accumulates in float32 (AVX512-BF16 CPUs only); tensors, stored weights, the optimizer, the loss and every other
- * kernel stay float32 either way.
+ * kernel stay float32 either way. As under PyTorch's autocast, a fused convolution's output (and the gradient
+ * between a ReLU and its convolution) is rounded to bfloat16: it is kept as bfloat16 and widened exactly when a
+ * float32 kernel or user code reads it (see bf16_storage.ts).
  */
 export type Precision = 'fp32' | 'bf16';
 export const PRECISIONS: readonly Precision[] = ['fp32', 'bf16'];
@@ -31,13 +34,15 @@ export class OneDnnBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
   /** true while the precision is bf16; read by the conv and matmul kernels */
   bf16 = false;
-  /** bfloat16 copies of tensors the bf16 kernels read (see bf16_inputs.ts) */
-  readonly bf16Inputs: Bf16Inputs;
+  /** bfloat16 storage of tensors in bf16 precision (see bf16_storage.ts) */
+  readonly bf16Storage: Bf16Storage;
+  /** float32 storage of tensors whose values are still only in bf16Storage */
+  private readonly deferredValues = new WeakMap<DataId, Float32Array>();
 
   constructor(addon: OneDnnAddon) {
     super();
     this.addon = addon;
-    this.bf16Inputs = new Bf16Inputs(addon, Math.floor(totalmem() / 8));
+    this.bf16Storage = new Bf16Storage(addon, Math.floor(totalmem() / 8));
     // Silences the CPU backend's "install tfjs-node for speed" banner: this is the fast path.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -63,11 +68,47 @@ export class OneDnnBackend extends MathBackendCPU {
     return this.readSync(dataId);
   }
 
+  /**
+   * A float32 tensor whose values a kernel wrote as bfloat16 (`copy`) into bf16Storage. Its storage `values` (from
+   * the pool, unwritten) is written from the copy when its values are first read: every CPU kernel and readSync
+   * read `data.get(dataId).values`, which becomes an accessor until then.
+   */
+  makeBf16TensorInfo(shape: number[], values: Float32Array, copy: Uint16Array): tf.TensorInfo {
+    const info = this.makeTensorInfo(shape, 'float32', values);
+    this.bf16Storage.defer(values, copy);
+    this.deferredValues.set(info.dataId, values);
+    const entry = this.data.get(info.dataId);
+    const settle = (v: BackendValues) => {
+      this.deferredValues.delete(info.dataId);
+      Object.defineProperty(entry, 'values', { value: v, writable: true, enumerable: true, configurable: true });
+    };
+    Object.defineProperty(entry, 'values', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        this.bf16Storage.materialize(values);
+        settle(values);
+        return values;
+      },
+      set: (v: BackendValues) => {
+        this.bf16Storage.release(values);
+        settle(v);
+      },
+    });
+    return info;
+  }
+
+  /** A tensor's storage as it is: unlike `data.get(dataId).values`, never writes deferred float32 values. */
+  storedValues(dataId: DataId): BackendValues | undefined {
+    return this.deferredValues.get(dataId) ?? this.data.get(dataId)?.values;
+  }
+
   override disposeData(dataId: DataId, force = false): boolean {
-    const values = this.data.get(dataId)?.values;
+    const values = this.storedValues(dataId);
     const released = super.disposeData(dataId, force);
     if (released && values !== undefined && !this.data.has(dataId)) {
-      this.bf16Inputs.release(values); // before the pool may hand the storage out again
+      this.deferredValues.delete(dataId);
+      this.bf16Storage.release(values); // before the pool may hand the storage out again
       this.pool.release(values);
     }
     return released;
@@ -75,7 +116,7 @@ export class OneDnnBackend extends MathBackendCPU {
 
   override dispose(): void {
     this.pool.clear();
-    this.bf16Inputs.clear();
+    this.bf16Storage.clear();
     super.dispose();
   }
 }
@@ -96,6 +137,7 @@ export function registerOnednnBackend(): void {
     tf.registerKernel({ ...kernel, backendName: BACKEND_NAME });
   }
   tf.registerGradient(reluGradConfig);
+  tf.registerGradient(fusedConv2DGradConfig);
   registered = true;
 }
 

@@ -24,8 +24,19 @@ export function f32(backend: OneDnnBackend, t: TensorInfo): Float32Array {
  * once per tensor). Storage converted from integers is a temporary: the kernel converts it itself.
  */
 export function computeInput(backend: OneDnnBackend, t: TensorInfo): Compute {
-  const values = f32(backend, t);
-  return backend.bf16 && values === backend.data.get(t.dataId).values ? backend.bf16Inputs.of(values) : values;
+  const stored = backend.storedValues(t.dataId);
+  return backend.bf16 && stored instanceof Float32Array ? backend.bf16Storage.of(stored) : f32(backend, t);
+}
+
+/**
+ * A tensor as a kernel that takes either type reads it with the least memory traffic: in bf16 precision its
+ * bfloat16 copy when it has one, else its float32 values. The copy is rounded unless the tensor is stored only as
+ * bfloat16: for inputs whose rounding does not matter (the sign of a ReLU's output).
+ */
+export function storedInput(backend: OneDnnBackend, t: TensorInfo): Compute {
+  const stored = backend.storedValues(t.dataId);
+  const copy = backend.bf16 && stored instanceof Float32Array ? backend.bf16Storage.copyOf(stored) : undefined;
+  return copy ?? f32(backend, t);
 }
 
 export function isFloat32(...tensors: TensorInfo[]): boolean {
@@ -44,6 +55,27 @@ export function output(backend: OneDnnBackend, shape: number[], fill: (out: Floa
   const values = backend.pool.alloc(sizeOf(shape));
   fill(values);
   return backend.makeTensorInfo(shape, 'float32', values);
+}
+
+/**
+ * The bfloat16 storage of a tensor whose values exist only as bfloat16 (a bf16 kernel's output not read as float32
+ * yet): its exact values. Undefined for any other tensor.
+ */
+export function deferredInput(backend: OneDnnBackend, t: TensorInfo): Uint16Array | undefined {
+  const stored = backend.storedValues(t.dataId);
+  return backend.bf16 && stored instanceof Float32Array && backend.bf16Storage.isDeferred(stored) ? backend.bf16Storage.copyOf(stored) : undefined;
+}
+
+/**
+ * output() for a kernel that can write bfloat16: in bf16 precision it writes the values as bfloat16, and the
+ * float32 values are made only if something reads them (see bf16_storage.ts).
+ */
+export function computeOutput(backend: OneDnnBackend, shape: number[], fill: (out: Compute) => void): TensorInfo {
+  if (!backend.bf16) return output(backend, shape, fill);
+  const size = sizeOf(shape);
+  const copy = backend.bf16Storage.alloc(size);
+  fill(copy);
+  return backend.makeBf16TensorInfo(shape, backend.pool.alloc(size), copy);
 }
 
 /** What a native kernel's body receives: its inputs and attributes (typed by the kernel) and the backend. */

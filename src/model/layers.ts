@@ -2,6 +2,7 @@
 // symmetric zero padding (PyTorch's `padding=p`), which Keras-style layers only know as 'same' or 'valid'.
 import * as tf from '@tensorflow/tfjs';
 
+import { FusedConv2DLayer } from './fused_conv2d_layer.js';
 import { StepSeededDropout } from './step_seeded_dropout.js';
 
 export type Size2 = number | [number, number];
@@ -43,7 +44,7 @@ export interface Conv2dSpec {
 export function reluConv2d({ filters, kernelSize, strides = 1, padding = 0, inputShape }: Conv2dSpec): tf.layers.Layer[] {
   const [kh, kw] = pair(kernelSize), [sh, sw] = pair(strides), [ph, pw] = pair(padding);
   const conv = (pad: 'same' | 'valid', withInput: boolean) =>
-    tf.layers.conv2d({
+    new FusedConv2DLayer({
       filters, kernelSize: [kh, kw], strides: [sh, sw], padding: pad, activation: 'relu',
       kernelInitializer: glorotUniform(), biasInitializer: 'zeros', ...(withInput && inputShape ? { inputShape } : {}),
     });

@@ -2,7 +2,10 @@
 // checkpoint draws the same masks as one that was never interrupted. (tf.layers.dropout with a fixed `seed` would
 // draw the same mask at every step; without one it draws from Math.random, which a resume cannot replay.)
 // It is saved as a stock `Dropout`, so stock TF.js loads the model files; at inference both are the identity.
+// The mask is a function of the seed alone (engine/dropout_mask.ts), filled natively on onednn.
 import * as tf from '@tensorflow/tfjs';
+
+import { dropoutMask } from '../engine/dropout_mask.js';
 
 export class StepSeededDropout extends tf.layers.Layer {
   static className = 'Dropout';
@@ -27,7 +30,8 @@ export class StepSeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (!kwargs.training || this.rate === 0) return x;
-    return tf.tidy(() => tf.dropout(x, this.rate, undefined, this.seed));
+    const seed = this.seed ?? Math.floor(Math.random() * 2 ** 32);
+    return tf.tidy(() => tf.mul(x, dropoutMask([...x.shape], this.rate, seed)));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

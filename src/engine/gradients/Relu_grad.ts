@@ -7,17 +7,23 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export const RELU_GRAD = 'ReluGrad';
 
+export interface ReluGradAttrs {
+  /** only convolutions or matrix products read the result: in bf16 precision it may be stored as bfloat16 */
+  forBf16Kernels?: boolean;
+}
+
+/** dy where y > 0, else 0: the gradient through a ReLU whose output is y. */
+export function reluGrad(dy: tf.Tensor, y: tf.Tensor, attrs: ReluGradAttrs = {}): tf.Tensor {
+  return tf.getBackend() === 'onednn' && dy.dtype === 'float32'
+    ? (tf.engine().runKernel(RELU_GRAD, { dy, y }, attrs as tf.NamedAttrMap) as tf.Tensor)
+    : tf.mul(dy, tf.cast(tf.step(y), 'float32'));
+}
+
 export const reluGradConfig: tf.GradConfig = {
   kernelName: tf.Relu,
   outputsToSave: [true],
   gradFunc: (dy, saved) => {
     const [y] = saved as [tf.Tensor];
-    const grad = dy as tf.Tensor;
-    return {
-      x: () =>
-        tf.getBackend() === 'onednn' && grad.dtype === 'float32'
-          ? (tf.engine().runKernel(RELU_GRAD, { dy: grad, y }) as tf.Tensor)
-          : tf.mul(grad, tf.cast(tf.step(y), 'float32')),
-    };
+    return { x: () => reluGrad(dy as tf.Tensor, y) };
   },
 };

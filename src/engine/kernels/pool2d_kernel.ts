@@ -1,9 +1,11 @@
 // MaxPool/AvgPool and their gradients share everything but the pooling kind, so one factory makes all four.
+// In bf16 precision, max pooling of a tensor stored only as bfloat16 (a convolution's output) runs on that storage
+// and stores its result the same way: the maximum of bfloat16 values is exact, and no float32 copy is made.
 import { AvgPool, AvgPoolGrad, backend_util, MaxPool, MaxPoolGrad, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { PoolKind } from '../addon.js';
 import { isOneDnnGeometry, poolGeometry } from '../geometry.js';
-import { f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
+import { computeInput, computeOutput, deferredInput, f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 type PoolAttrs = {
   filterSize: [number, number] | number;
@@ -24,7 +26,11 @@ function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInf
 function forward(kernelName: string, kind: PoolKind) {
   return nativeKernel<{ x: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { x }, attrs, backend: b }) => {
     const info = nativePoolInfo(x, attrs);
-    return info && output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
+    if (!info) return null;
+    const xBf16 = kind === 'max' ? deferredInput(b, x) : undefined;
+    return xBf16
+      ? computeOutput(b, [...info.outShape], (y) => b.addon.pool2d(kind, xBf16, y, poolGeometry(info)))
+      : output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
   });
 }
 
@@ -33,9 +39,11 @@ function forward(kernelName: string, kind: PoolKind) {
 function backward(kernelName: string, kind: PoolKind) {
   return nativeKernel<{ dy: TensorInfo; input: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { dy, input }, attrs, backend: b }) => {
     const info = isFloat32(dy) ? nativePoolInfo(input, attrs) : null;
-    return info && output(b, [...input.shape], (dx) =>
-      b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
-    );
+    if (!info) return null;
+    const xBf16 = kind === 'max' ? deferredInput(b, input) : undefined;
+    return xBf16
+      ? computeOutput(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, poolGeometry(info)))
+      : output(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)));
   });
 }
 
