@@ -1,6 +1,6 @@
-// Elementwise unary kernels on flat float32 arrays: Relu, its gradient, and Step, with TF.js's NaN semantics, and
-// the dropout mask
-// (oneDNN's eltwise ReLU maps NaN to 0; these plain loops run at memory speed all the same).
+// Elementwise kernels on flat arrays: Relu, its gradient (float32 or bfloat16 arrays) and Step, with TF.js's NaN
+// semantics (oneDNN's eltwise ReLU maps NaN to 0; these plain loops run at memory speed all the same), and the
+// dropout mask.
 // Shapes do not matter to these kernels: every TF.js tensor is a dense array, so they see one dimension.
 #include <immintrin.h>
 #include <omp.h>
@@ -46,8 +46,8 @@ inline void store(uint16_t* p, int64_t i, float v) {
   p[i] = v != v ? static_cast<uint16_t>((bits >> 16) | 0x40) : static_cast<uint16_t>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
 }
 
-// One thread's share [begin, end). Compiled twice: the x86-64 baseline vectorises this loop only 4 floats wide,
-// and in bf16 it runs on AVX-512 CPUs, where the 16-wide clone is about 1.5 times as fast.
+// One thread's share [begin, end), on CPUs without AVX512-BF16. Compiled twice: the x86-64 baseline vectorises
+// this loop only 4 floats wide, the clone for AVX-512 CPUs 16 wide.
 template <class Dy, class Y, class Dx>
 __attribute__((target_clones("avx512f", "default")))
 void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t begin, int64_t end) {
