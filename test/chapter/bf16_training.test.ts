@@ -2,8 +2,9 @@
 // - Gradients: NiN's gradients of one batch, bf16 against fp32 (same weights, input and dropout mask). At NiN's
 //   initialisation the loss is flat (the 2.30 plateau) and each gradient is a small sum of much larger terms, so
 //   bf16's rounding of the terms shows: measured here, the first layers' gradients are 20–26 % off in norm (cosine
-//   0.965 and up), and under PyTorch's autocast on the same network 28–33 % (cosine 0.945 and up). Each layer must
-//   keep a cosine of 0.95: a wrong rounding or mask gives far less.
+//   0.965 and up; bench/bf16_gradients.ts), and under PyTorch's autocast on the same network 28–33 % (cosine 0.945
+//   and up; bench/torch_bf16_gradients.py). Each layer must keep a cosine of 0.95: a wrong rounding or mask gives
+//   far less.
 // - A short real run: NiN on Fashion-MNIST at the smallest input size, same seed, data order, dropout masks and
 //   settings, 2 × 400 steps. Adam instead of the chapter's SGD: SGD needs more steps than a test can afford to
 //   leave the plateau, and runs stuck there would compare nothing. The runs part from the first step on and after
