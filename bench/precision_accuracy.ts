@@ -1,12 +1,14 @@
 // `npm run build && node dist/bench/precision_accuracy.js [--resize 96] [--epochs 5] [--seeds 0,1,2]
 //   [--precisions fp32,bf16,fp32-avx2] [--out runs/precision-accuracy]`
 // Trains NiN the d2l way (SGD, lr 0.05, batch 128, full Fashion-MNIST) once per precision and seed with `nin train`,
-// one run at a time, and prints each run's validation accuracy per epoch and each final accuracy's difference from
-// the fp32 run of the same seed. A run whose record already has all its epochs is reported, not trained again.
+// one run at a time, and prints each run's validation accuracy per epoch, its last training loss and each final
+// accuracy's difference from the fp32 run of the same seed. A run whose record already has all its epochs is
+// reported, not trained again.
 // `fp32-avx2` is the control: fp32 with oneDNN limited to its AVX2 kernels (DNNL_MAX_CPU_ISA=AVX2), the same
 // arithmetic with the additions in another order, so it shows how far two runs drift apart from rounding alone.
 // The last column lists the classes the final model never predicts on the test set: NiN's class scores come out of a
-// ReLU, and a class whose score is 0 for every image gets no gradient again (a "dead" class costs ~10 points).
+// ReLU, and once a class's score is 0 for every image no gradient flows back through it; only what other classes
+// change can revive it. Each such "dead" class costs up to 10 points.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,7 +49,7 @@ function neverPredicted(dir: string, row: string): string[] {
   return labels.filter((_, c) => confusion.every((row) => row[c] === 0));
 }
 
-console.log(`| precision | seed | ${Array.from({ length: epochs }, (_, i) => `epoch ${i + 1}`).join(' | ')} | s/epoch | never predicted |`);
+console.log(`| precision | seed | ${Array.from({ length: epochs }, (_, i) => `epoch ${i + 1}`).join(' | ')} | train loss | never predicted |`);
 console.log(`|---|---|${'---|'.repeat(epochs + 2)}`);
 for (const seed of seeds) {
   for (const precision of precisions) {
@@ -61,9 +63,8 @@ for (const seed of seeds) {
     }
     const run = epochsOf(dir).slice(0, epochs);
     finals.set(`${precision} ${seed}`, run.at(-1)!.valAcc);
-    const secs = run.reduce((a, e) => a + e.seconds, 0) / run.length;
     const dead = epochs === epochsOf(dir).length ? neverPredicted(dir, precision).join(', ') || '–' : '(model has more epochs)';
-    console.log(`| ${precision} | ${seed} | ${run.map((e) => e.valAcc.toFixed(3)).join(' | ')} | ${secs.toFixed(0)} | ${dead} |`);
+    console.log(`| ${precision} | ${seed} | ${run.map((e) => e.valAcc.toFixed(3)).join(' | ')} | ${run.at(-1)!.trainLoss.toFixed(3)} | ${dead} |`);
   }
 }
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
