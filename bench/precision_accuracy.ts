@@ -39,7 +39,6 @@ function epochsOf(dir: string): EpochSummary[] {
 const precisionOf = (row: string) => (row === 'fp32-avx2' ? 'fp32' : row);
 const envOf = (row: string) => (row === 'fp32-avx2' ? { ...process.env, DNNL_MAX_CPU_ISA: 'AVX2' } : process.env);
 
-const finals = new Map<string, number>();
 /** The classes that the run's final model predicts for no test image (`nin eval`'s confusion matrix). */
 function neverPredicted(dir: string, row: string): string[] {
   const r = spawnSync(process.execPath, [nin, 'eval', '--model', dir, '--json', '--precision', precisionOf(row)],
@@ -49,6 +48,7 @@ function neverPredicted(dir: string, row: string): string[] {
   return labels.filter((_, c) => confusion.every((row) => row[c] === 0));
 }
 
+const finals = new Map<string, number>();
 console.log(`| precision | seed | ${Array.from({ length: epochs }, (_, i) => `epoch ${i + 1}`).join(' | ')} | train loss | never predicted |`);
 console.log(`|---|---|${'---|'.repeat(epochs + 2)}`);
 for (const seed of seeds) {
@@ -72,8 +72,9 @@ const points = (v: number) => (100 * v).toFixed(1);
 if (precisions.includes('fp32')) {
   for (const row of precisions.filter((p) => p !== 'fp32')) {
     const diffs = seeds.map((s) => finals.get(`${row} ${s}`)! - finals.get(`fp32 ${s}`)!);
+    const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean(diffs)) ** 2, 0) / Math.max(1, diffs.length - 1));
     console.log(`final validation accuracy, ${row} − fp32 (points): ${diffs.map(points).join(', ')}; ` +
-      `mean over seeds ${points(mean(seeds.map((s) => finals.get(`${row} ${s}`)!)))} against ` +
-      `${points(mean(seeds.map((s) => finals.get(`fp32 ${s}`)!)))}`);
+      `mean ${points(mean(diffs))}, standard deviation ${points(sd)}; mean accuracy over seeds ` +
+      `${points(mean(seeds.map((s) => finals.get(`${row} ${s}`)!)))} against ${points(mean(seeds.map((s) => finals.get(`fp32 ${s}`)!)))}`);
   }
 }
