@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch peer of bench/precision_accuracy.ts: trains d2l's NiN on Fashion-MNIST in fp32 and under
+"""PyTorch peer of bench/study.ts (d2l recipe, --precisions fp32,bf16): trains d2l's NiN on Fashion-MNIST in fp32 and under
 torch.autocast("cpu", bfloat16), same seed for both, and prints the validation accuracy after each epoch.
 
     /usr/bin/python3 bench/torch_precision_accuracy.py [--resize 96] [--epochs 5] [--seed 0] [--precisions fp32,bf16]

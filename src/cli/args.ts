@@ -40,6 +40,17 @@ export function positiveNumber(value: string | undefined, name: string, fallback
   return n;
 }
 
+export function numberIn(
+  value: string | undefined, name: string, { min, max, fallback }: { min: number; max: number; fallback: number },
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
 export function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);

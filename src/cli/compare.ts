@@ -5,17 +5,19 @@ import { compareModels, type CompareReport, type CompareSettings } from '../comp
 import { economyChartSvg } from '../compare/economy_chart.js';
 import { reportMarkdown, reportSettings, reportTable } from '../compare/report_table.js';
 import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
-import { MODEL_NAMES, type ModelName } from '../model/zoo.js';
+import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
+import { augmentation, recipePreset, RECIPE_NAMES } from '../training/recipe.js';
 import { svgToPng } from '../training/plot.js';
-import { int, parse, UsageError } from './args.js';
+import { choice, int, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
 export const compareHelp = `nin compare [options]
 
 The chapter's point, measured: NiN beside AlexNet and VGG-11. For each model: parameters, their share in dense
 layers, multiply-accumulates and training activation memory per image, training and inference img/s on this
-machine and, with --train, test accuracy after the same training budget (same data, epochs, batch size and seed;
-each model at its d2l learning rate: NiN 0.05, AlexNet 0.01, VGG-11 0.01). Prints a table and writes
+machine and, with --train, test accuracy after the same training budget (same data, epochs, batch size, seed and
+recipe, each model at the recipe's rate for it: d2l ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].lr}`).join(', ')};
+robust ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].robustLr}`).join(', ')}). Prints a table and writes
 compare.json, compare.md, compare.svg and compare.png (accuracy against parameters, bubble area = MACs) to --out.
 
   --models LIST       comma-separated, from ${MODEL_NAMES.join(', ')} (default nin,alexnet,vgg11)
@@ -28,6 +30,7 @@ compare.json, compare.md, compare.svg and compare.png (accuracy against paramete
   --limit-train N     train on the first N training images only
   --limit-test N      test on the first N test images only
   --seed S            weight initialisation and data order (default 0)
+  --recipe NAME       how each model is trained: d2l (default) or robust (see nin train --help)
   --data-dir DIR      Fashion-MNIST idx files (see nin train --help)
   --out DIR           where the report and each model's training run go (default runs/compare)
   --json              print the report as JSON instead of the table
@@ -38,7 +41,7 @@ export async function compare(argv: string[]): Promise<void> {
     models: { type: 'string' }, resize: { type: 'string' }, 'timing-batch': { type: 'string' }, 'timing-steps': { type: 'string' },
     train: { type: 'boolean' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'limit-train': { type: 'string' },
     'limit-test': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' },
-    json: { type: 'boolean' }, ...backendOption,
+    json: { type: 'boolean' }, recipe: { type: 'string' }, ...backendOption,
   });
   if (values.help) return void console.log(compareHelp);
   const v = values as Record<string, string | undefined>;
@@ -53,9 +56,10 @@ export async function compare(argv: string[]): Promise<void> {
     settings.train = {
       epochs: int(v.epochs, 'epochs', { fallback: 1 }), batchSize: int(v['batch-size'], 'batch-size', { fallback: 128 }),
       seed: int(v.seed, 'seed', { min: 0, fallback: 0 }), limitTrain: optionalInt('limit-train'), limitTest: optionalInt('limit-test'),
+      recipe: choice(v.recipe, 'recipe', RECIPE_NAMES, 'd2l'),
     };
   } else {
-    const trainOnly = ['epochs', 'batch-size', 'limit-train', 'limit-test', 'seed', 'data-dir'].filter((o) => v[o] !== undefined);
+    const trainOnly = ['epochs', 'batch-size', 'limit-train', 'limit-test', 'seed', 'data-dir', 'recipe'].filter((o) => v[o] !== undefined);
     if (trainOnly.length) throw new UsageError(`--${trainOnly[0]} only applies with --train`);
   }
   const outDir = resolve(v.out ?? join('runs', 'compare'));
@@ -66,6 +70,7 @@ export async function compare(argv: string[]): Promise<void> {
   const data = settings.train && new FashionMNIST({
     batchSize: settings.train.batchSize, resize: settings.resize, seed: settings.train.seed, dataDir: v['data-dir'],
     limitTrain: settings.train.limitTrain, limitTest: settings.train.limitTest,
+    augment: augmentation(recipePreset(settings.train.recipe!, MODELS.nin)), // the same for every model of a preset
   });
   let report: CompareReport;
   try {

@@ -8,10 +8,12 @@ import { CheckpointStore } from '../training/checkpoints.js';
 import { saveModel } from '../training/model_io.js';
 import { newRunName, RunDir } from '../training/run_dir.js';
 import { runRecord } from '../training/run_record.js';
+import { augmentation, describeRecipe, modelSettings, recipePreset, type Recipe } from '../training/recipe.js';
 import { lowerRate, Trainer } from '../training/trainer.js';
 import { DivergenceError, TrainingInterrupted } from '../training/training_stopped.js';
 import { choice, int, parse, positiveNumber, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
+import { recipeFromOptions, recipeHelp, recipeOption } from './recipe_options.js';
 import { MAX_RESIZE, resizeOption } from './resize_option.js';
 import { stopOnSignals } from './stop_on_signals.js';
 
@@ -20,14 +22,16 @@ const MAX_BATCH = 60000;
 
 export const trainHelp = `nin train [options]
 
-Trains NiN (or a model it is compared with) on Fashion-MNIST the d2l way (softmax cross-entropy, SGD) and writes
-a run directory: metrics (JSON lines, CSV), the training curves (SVG, PNG), checkpoints, the final model (TF.js
-format) and a run record. The defaults are the chapter's run: --resize 224 --epochs 10 --lr 0.05 --batch-size 128.
+Trains NiN (or a model it is compared with) on Fashion-MNIST (softmax cross-entropy) and writes a run directory:
+metrics (JSON lines, CSV), the training curves (SVG, PNG), checkpoints, the final model (TF.js format) and a run
+record. The defaults are the chapter's run: --recipe d2l --resize 224 --epochs 10 --batch-size 128 (SGD at d2l's
+rate: ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].lr}`).join(', ')}). --recipe robust trains the same network
+reliably (AdamW, peak rates ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].robustLr}`).join(', ')}).
 
   --model NAME          ${MODEL_NAMES.join(', ')} (default nin)
 
   --epochs E            epochs to train (default 10)
-  --lr X                SGD learning rate (default d2l's for the model: NiN 0.05, AlexNet and VGG 0.01)
+${recipeHelp}
   --batch-size B        (default 128, at most ${MAX_BATCH})
   --resize N            image side the 28×28 images are resized to (default 224, from ${MIN_RESIZE} to ${MAX_RESIZE})
   --seed S              weight initialisation, data order and dropout masks (default 0)
@@ -47,7 +51,11 @@ Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint and exits 
 Ctrl-C quits at once. A diverging loss stops the run with exit code 3.`;
 
 export interface TrainConfig {
-  epochs: number; lr: number; batchSize: number; resize: number; seed: number;
+  epochs: number; batchSize: number; resize: number; seed: number;
+  /** how the model is trained: optimizer, schedule, initialisation, augmentation, … (absent in earlier runs: d2l) */
+  recipe: Recipe;
+  /** runs of earlier versions: d2l's SGD rate */
+  lr?: number;
   dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
   /** absent in runs of earlier versions: nin */
   model?: ModelName;
@@ -64,19 +72,19 @@ export async function train(argv: string[]): Promise<void> {
     epochs: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' }, resize: { type: 'string' },
     seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, 'limit-train': { type: 'string' },
     'limit-test': { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
-    keep: { type: 'string' }, model: { type: 'string' }, ...backendOption,
+    keep: { type: 'string' }, model: { type: 'string' }, ...backendOption, ...recipeOption,
   });
   if (values.help) return void console.log(trainHelp);
   const v = values as Record<string, string | undefined>;
   const { run, config } = v.resume !== undefined ? resumedRun(v) : newRun(v);
   const data = new FashionMNIST({
     batchSize: config.batchSize, resize: config.resize, seed: config.seed, dataDir: config.dataDir,
-    limitTrain: config.limitTrain, limitTest: config.limitTest,
+    limitTrain: config.limitTrain, limitTest: config.limitTest, augment: augmentation(config.recipe),
   });
   // the output directory is checked before anything slow: reading the data, building the model
   run.create();
   const backend = await activateBackend(config.backend, config.precision);
-  const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, lr: config.lr, seed: config.seed });
+  const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, seed: config.seed, ...modelSettings(config.recipe) });
   // K checkpoints, one more being written, the final model, a few MB of metrics and curves; a resumed run has some already
   const copies = config.keep + 2 - Math.min(new CheckpointStore(run.checkpoint).list().length, config.keep);
   run.checkFreeSpace(copies * 4 * model.countParams() + 2 ** 22, `${config.keep} checkpoints and one being written, the final model`);
@@ -86,7 +94,7 @@ export async function train(argv: string[]): Promise<void> {
     await data.prepare();
     await trainRun(run, config, backend, model, data, stop.signal);
   } catch (error) {
-    throw withResumeHint(error, run, config.lr);
+    throw withResumeHint(error, run, config.recipe.lr);
   } finally {
     stop.dispose();
     await data.close();
@@ -99,7 +107,7 @@ function newRun(v: Record<string, string | undefined>): { run: RunDir; config: T
   const config: TrainConfig = {
     model,
     epochs: int(v.epochs, 'epochs', { fallback: 10 }),
-    lr: positiveNumber(v.lr, 'lr', MODELS[model].lr),
+    recipe: recipeFromOptions(v, MODELS[model]),
     batchSize: int(v['batch-size'], 'batch-size', { max: MAX_BATCH, fallback: 128 }),
     resize: resizeOption(v.resize),
     seed: int(v.seed, 'seed', { min: 0, fallback: 0 }),
@@ -130,13 +138,17 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   } catch (error) {
     throw new UsageError(`--resume ${v.resume}: damaged record.json (${(error as Error).message})`);
   }
+  // a run of an earlier version was trained the d2l way at its SGD rate
+  const recipe = previous.recipe ?? { ...recipePreset('d2l', MODELS[previous.model ?? 'nin']), lr: previous.lr! };
   const config: TrainConfig = {
     ...previous,
+    recipe,
     checkpointEvery: previous.checkpointEvery ?? 100,
     keep: previous.keep ?? 3,
   };
+  delete config.lr;
   config.epochs = int(v.epochs, 'epochs', { fallback: config.epochs });
-  config.lr = positiveNumber(v.lr, 'lr', config.lr);
+  config.recipe = { ...recipe, lr: positiveNumber(v.lr, 'lr', recipe.lr) };
   config.checkpointEvery = int(v['checkpoint-every'], 'checkpoint-every', { fallback: config.checkpointEvery });
   config.keep = int(v.keep, 'keep', { fallback: config.keep });
   config.backend = v.backend ?? config.backend;
@@ -152,11 +164,12 @@ export async function trainRun(
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
   const trainer: Trainer = new Trainer({
     maxEpochs: config.epochs, runDir: run, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keep, signal,
-    onEpochs: writeRecord,
+    onEpochs: writeRecord, recipe: config.recipe,
   });
   writeRecord();
   console.error(`run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
-    `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}`);
+    `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}; ` +
+    `recipe ${describeRecipe(config.recipe)}`);
   try {
     await trainer.fit(model, data);
   } catch (error) {

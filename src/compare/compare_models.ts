@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { engineInfo, getPrecision, type Precision } from '../engine/backend.js';
 import { networkCost } from '../model/cost.js';
 import { MODELS, type ModelName } from '../model/zoo.js';
+import { modelSettings, recipePreset, type RecipeName } from '../training/recipe.js';
 import { RunDir } from '../training/run_dir.js';
 import { runRecord } from '../training/run_record.js';
 import { measureThroughput } from '../training/throughput.js';
@@ -25,7 +26,7 @@ export interface ModelComparison {
   activationBytes: number;
   trainImgPerSec: number;
   inferImgPerSec: number;
-  /** learning rate of the training run (d2l's for the model) */
+  /** (peak) learning rate of the training run: the recipe's for the model */
   lr?: number;
   /** test accuracy after the training budget */
   testAcc?: number;
@@ -39,7 +40,7 @@ export interface CompareSettings {
   /** batch size and steps of the throughput timing */
   timing: { batchSize: number; steps: number; warmup: number };
   /** the training budget every model gets, when accuracy is asked for */
-  train?: { epochs: number; batchSize: number; seed: number; limitTrain?: number; limitTest?: number };
+  train?: { epochs: number; batchSize: number; seed: number; limitTrain?: number; limitTest?: number; recipe?: RecipeName };
 }
 
 export interface CompareReport {
@@ -54,7 +55,7 @@ export interface CompareReport {
 
 export interface CompareRun {
   settings: CompareSettings;
-  /** training data, required when settings.train is set (the same for every model) */
+  /** training data, required when settings.train is set (the same for every model, augmented as the recipe says) */
   data?: DataModule & { checksums(): Record<string, { size: number; sha256: string }> };
   /** where each model's training run directory goes: `<outDir>/<model>/` */
   outDir: string;
@@ -88,18 +89,20 @@ async function trainForAccuracy(
   const budget = settings.train!;
   if (!data) throw new Error('compareModels: settings.train needs data');
   const entry = MODELS[name];
-  const model = entry.create({ resize: settings.resize, lr: entry.lr, seed: budget.seed });
+  const recipe = recipePreset(budget.recipe ?? 'd2l', entry);
+  const model = entry.create({ resize: settings.resize, seed: budget.seed, ...modelSettings(recipe) });
   const run = new RunDir(join(outDir, name));
   rmSync(run.path, { recursive: true, force: true }); // a previous comparison's run: this one replaces it
   run.create();
-  const config = { model: name, ...budget, lr: entry.lr, resize: settings.resize };
+  const { recipe: _, ...rest } = budget;
+  const config = { model: name, ...rest, recipe, resize: settings.resize };
   // an ordinary run directory: its record follows the run, as `nin train`'s does (the web page lists it)
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend: tf.getBackend(), model, data, trainer }));
   const trainer: Trainer = new Trainer({
-    maxEpochs: budget.epochs, runDir: run, log: (line) => log(`${entry.label}: ${line}`), progress, onEpochs: writeRecord,
+    maxEpochs: budget.epochs, runDir: run, log: (line) => log(`${entry.label}: ${line}`), progress, onEpochs: writeRecord, recipe,
   });
   const started = performance.now();
   const summaries = await trainer.fit(model, data);
   model.net.dispose();
-  return { lr: entry.lr, testAcc: summaries[summaries.length - 1]!.valAcc, trainSeconds: (performance.now() - started) / 1000 };
+  return { lr: recipe.lr, testAcc: summaries[summaries.length - 1]!.valAcc, trainSeconds: (performance.now() - started) / 1000 };
 }

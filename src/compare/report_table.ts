@@ -34,7 +34,7 @@ export function reportSettings(report: CompareReport): string {
   if (train) {
     parts.push(
       `test acc: after ${train.epochs} epoch${train.epochs === 1 ? '' : 's'} on ${train.limitTrain ?? 'all 60000'} training images, ` +
-        `batch ${train.batchSize}, seed ${train.seed}, d2l's lr (${report.models.map((m) => `${m.label} ${m.lr}`).join(', ')}), ` +
+        `batch ${train.batchSize}, seed ${train.seed}, recipe ${train.recipe ?? 'd2l'} at each model's rate (${report.models.map((m) => `${m.label} ${m.lr}`).join(', ')}), ` +
         `tested on ${train.limitTest ?? 'all 10000'} test images`,
     );
   }

@@ -1,6 +1,7 @@
 // d2l's FashionMNIST DataModule: verified idx files, a seeded shuffle per epoch for training, the test split in
 // file order for validation, and batches resized lazily (a 224² copy of all 60000 images would take 12 GB) in a
 // worker thread while the model computes.
+import { augmentationOf, isIdentity, type Augmentation } from './augment.js';
 import { BilinearResizer } from './bilinear_resize.js';
 import { DataError } from './data_error.js';
 import type { DataSourceOptions } from './data_sources.js';
@@ -10,8 +11,9 @@ import { resizeBatch } from './model_input.js';
 import { prefetchBatches, type Batch, type PreparedBatch } from './prefetch_batches.js';
 import { readFashionMnistSplit, type ParsedFile, type RawSplit } from './read_split.js';
 import { ResizeWorker } from './resize_worker_client.js';
+import type { AugmentRequest } from './resize_worker_protocol.js';
 import { epochPermutation } from './shuffle.js';
-import { textLabels, type TextLabel } from './text_labels.js';
+import { TEXT_LABELS, textLabels, type TextLabel } from './text_labels.js';
 
 export interface FashionMNISTOptions extends DataSourceOptions {
   /** Examples per batch; the last batch of an epoch may be smaller (it is kept, not dropped). */
@@ -26,6 +28,8 @@ export interface FashionMNISTOptions extends DataSourceOptions {
   readonly limitTest?: number;
   /** Batches prepared ahead in the resize worker (default 2); 0 resizes on the main thread when asked. */
   readonly prefetch?: number;
+  /** Training images are translated and flipped at random (drawn from seed, epoch and index); default: none. */
+  readonly augment?: Augmentation;
 }
 
 export interface LoadedFashionMNIST {
@@ -53,6 +57,8 @@ export class FashionMNIST {
   readonly resize: number;
   readonly seed: number;
   readonly prefetch: number;
+  /** the class names by label, as d2l's text_labels gives them */
+  readonly classNames: readonly string[] = TEXT_LABELS;
   private readonly options: FashionMNISTOptions;
   private loading: Promise<LoadedFashionMNIST> | undefined;
   private loaded: LoadedFashionMNIST | undefined;
@@ -72,6 +78,7 @@ export class FashionMNIST {
     checkInteger('option limitTrain', options.limitTrain, 1, Number.MAX_SAFE_INTEGER, 'omit it to use every training example');
     checkInteger('option limitTest', options.limitTest, 1, Number.MAX_SAFE_INTEGER, 'omit it to use every test example');
     checkInteger('option prefetch', options.prefetch, 0, MAX_PREFETCH, '2 is plenty');
+    checkInteger('option augment.translate', options.augment?.translate, 0, 8, 'a few pixels (2) is usual');
     this.options = options;
     this.batchSize = options.batchSize;
     this.resize = options.resize;
@@ -119,7 +126,8 @@ export class FashionMNIST {
   trainDataloader(epoch: number = this.nextEpoch++, startBatch = 0): AsyncGenerator<Batch, void, undefined> {
     checkInteger('trainDataloader epoch', epoch, 0, 2 ** 32 - 1, 'count epochs from 0');
     checkInteger('trainDataloader startBatch', startBatch, 0, Number.MAX_SAFE_INTEGER, 'count batches from 0');
-    return this.splitBatches('train', (count) => epochPermutation(count, this.seed, epoch), startBatch);
+    const augment = isIdentity(this.options.augment) ? undefined : { augmentation: this.options.augment!, seed: this.seed, epoch };
+    return this.splitBatches('train', (count) => epochPermutation(count, this.seed, epoch), startBatch, augment);
   }
 
   /** Validation (test split) batches, in file order. */
@@ -160,12 +168,13 @@ export class FashionMNIST {
     which: 'train' | 'val',
     orderOf: (count: number) => Int32Array,
     startBatch = 0,
+    augment?: AugmentRequest,
   ): AsyncGenerator<Batch, void, undefined> {
     const split = (await this.prepare())[which];
-    yield* this.batches(split, orderOf(split.count), startBatch);
+    yield* this.batches(split, orderOf(split.count), startBatch, augment);
   }
 
-  private batches(split: RawSplit, order: Int32Array, startBatch: number): AsyncGenerator<Batch, void, undefined> {
+  private batches(split: RawSplit, order: Int32Array, startBatch: number, augment?: AugmentRequest): AsyncGenerator<Batch, void, undefined> {
     const batchCount = Math.ceil(order.length / this.batchSize);
     const prepare = async (index: number): Promise<PreparedBatch> => {
       const indices = order.slice(index * this.batchSize, Math.min((index + 1) * this.batchSize, order.length));
@@ -175,8 +184,8 @@ export class FashionMNIST {
       const shape = [size, this.resize, this.resize, 1] as const;
       // The worker takes ownership of `indices` (transferred), so the labels are gathered first.
       const x = this.prefetch === 0
-        ? resizeBatch(split.images, indices, this.resizer())
-        : await this.worker.resize(split.images, indices, this.resize);
+        ? resizeBatch(split.images, indices, this.resizer(), augmentationOf(augment))
+        : await this.worker.resize(split.images, indices, this.resize, augment);
       return { x, y, size, index, shape };
     };
     return prefetchBatches(batchCount, prepare, this.prefetch, startBatch);

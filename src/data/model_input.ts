@@ -1,6 +1,7 @@
 // The preprocessing shared by training, evaluation and the web page: 28×28 uint8 grayscale → bilinear resize
 // (half-pixel centres) → ×1/255 → NHWC float32 [batch, resize, resize, 1]. One code path, so a drawing on the web
 // page is fed to the model exactly as the training images were.
+import { transformImage, type ImageTransform } from './augment.js';
 import { BilinearResizer } from './bilinear_resize.js';
 import { DataError } from './data_error.js';
 import { IMAGE_PIXELS, IMAGE_SIDE } from './fashion_mnist_files.js';
@@ -9,12 +10,24 @@ import { checkResize } from './min_resize.js';
 /** Maps uint8 pixels to [0, 1], like d2l's ToTensor. */
 export const PIXEL_SCALE = 1 / 255;
 
-/** The images `indices` of `images` (count × 28 × 28, row-major) as one NHWC float32 batch [indices.length, side, side, 1]. */
-export function resizeBatch(images: Uint8Array, indices: ArrayLike<number>, resizer: BilinearResizer): Float32Array {
+/**
+ * The images `indices` of `images` (count × 28 × 28, row-major) as one NHWC float32 batch [indices.length, side, side, 1];
+ * with `transformOf`, each 28×28 image is first transformed (training-time augmentation).
+ */
+export function resizeBatch(
+  images: Uint8Array, indices: ArrayLike<number>, resizer: BilinearResizer, transformOf?: (index: number) => ImageTransform,
+): Float32Array {
   const outPixels = resizer.outSide * resizer.outSide;
   const batch = new Float32Array(indices.length * outPixels);
+  const scratch = transformOf ? new Uint8Array(IMAGE_PIXELS) : undefined;
   for (let i = 0; i < indices.length; i++) {
-    resizer.resizeInto(images, indices[i]! * IMAGE_PIXELS, batch, i * outPixels, PIXEL_SCALE);
+    const index = indices[i]!;
+    if (scratch) {
+      transformImage(images, index * IMAGE_PIXELS, transformOf!(index), scratch);
+      resizer.resizeInto(scratch, 0, batch, i * outPixels, PIXEL_SCALE);
+    } else {
+      resizer.resizeInto(images, index * IMAGE_PIXELS, batch, i * outPixels, PIXEL_SCALE);
+    }
   }
   return batch;
 }

@@ -2,6 +2,7 @@
 // runs the model. Images arrive once per split as views of shared memory; each request carries only indices.
 import { parentPort } from 'node:worker_threads';
 
+import { augmentationOf } from './augment.js';
 import { BilinearResizer } from './bilinear_resize.js';
 import { IMAGE_SIDE } from './fashion_mnist_files.js';
 import { resizeBatch } from './model_input.js';
@@ -31,7 +32,7 @@ port.on('message', (request: ResizeWorkerRequest) => {
   try {
     const images = imageSets.get(request.key);
     if (!images) throw new Error(`no images registered under key ${request.key}`);
-    reply = { id: request.id, x: resizeBatch(images, request.indices, resizerFor(request.side)) };
+    reply = { id: request.id, x: resizeBatch(images, request.indices, resizerFor(request.side), augmentationOf(request.augment)) };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).stack ?? String(error) };
   }

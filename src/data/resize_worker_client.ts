@@ -3,7 +3,7 @@
 // The worker is unref'd while idle, so a program that forgets close() still exits.
 import { Worker } from 'node:worker_threads';
 
-import type { ResizeWorkerReply, ResizeWorkerRequest } from './resize_worker_protocol.js';
+import type { AugmentRequest, ResizeWorkerReply, ResizeWorkerRequest } from './resize_worker_protocol.js';
 
 interface Pending {
   resolve(x: Float32Array): void;
@@ -18,8 +18,8 @@ export class ResizeWorker {
   private registered = new WeakMap<Uint8Array, number>();
   private nextKey = 0;
 
-  /** Resizes images `indices` of `images` (count × 28 × 28, shared memory) to an NHWC float32 batch. */
-  resize(images: Uint8Array, indices: Int32Array, side: number): Promise<Float32Array> {
+  /** Resizes images `indices` of `images` (count × 28 × 28, shared memory) to an NHWC float32 batch, augmented if asked. */
+  resize(images: Uint8Array, indices: Int32Array, side: number, augment?: AugmentRequest): Promise<Float32Array> {
     const worker = this.started();
     let key = this.registered.get(images);
     if (key === undefined) {
@@ -33,7 +33,7 @@ export class ResizeWorker {
     const id = this.nextRequestId++;
     const result = new Promise<Float32Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     if (this.pending.size === 1) worker.ref();
-    this.post(worker, { type: 'resize', id, key, indices, side }, [indices.buffer as ArrayBuffer]);
+    this.post(worker, { type: 'resize', id, key, indices, side, augment }, [indices.buffer as ArrayBuffer]);
     return result;
   }
 

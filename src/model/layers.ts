@@ -1,4 +1,4 @@
-// Layer builders shared by the chapter's models: seeded Glorot initialisation, and convolutions with d2l's explicit
+// Layer builders shared by the chapter's models: seeded Glorot (or He) initialisation, and convolutions with d2l's explicit
 // symmetric zero padding (PyTorch's `padding=p`), which Keras-style layers only know as 'same' or 'valid'.
 import * as tf from '@tensorflow/tfjs';
 
@@ -8,24 +8,31 @@ import { StepSeededDropout } from './step_seeded_dropout.js';
 export type Size2 = number | [number, number];
 export const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
+/** Kernel initialisation: Glorot/Xavier-uniform (d2l's `init_cnn`) or He-normal (fan-in, for ReLU networks). */
+export type KernelInit = 'xavier' | 'he';
+
 let nextSeed: number | undefined;
+let kernelInit: KernelInit = 'xavier';
 
 /**
  * Builds a model with seeded initialisation: every kernel initialiser created inside `build` gets its own seed,
  * `seed`, `seed + 1`, … in build order, so one seed fixes all weights. Without a seed, weights are random.
  */
-export function withInitSeed<T>(seed: number | undefined, build: () => T): T {
+export function withInitSeed<T>(seed: number | undefined, build: () => T, init: KernelInit = 'xavier'): T {
   nextSeed = seed;
+  kernelInit = init;
   try {
     return build();
   } finally {
     nextSeed = undefined;
+    kernelInit = 'xavier';
   }
 }
 
-/** Glorot/Xavier-uniform kernels (seeded inside `withInitSeed`). */
-export function glorotUniform(): ReturnType<typeof tf.initializers.glorotUniform> {
-  return tf.initializers.glorotUniform(nextSeed === undefined ? {} : { seed: nextSeed++ });
+/** The kernel initialiser of the model being built (seeded inside `withInitSeed`). */
+export function kernelInitializer(): ReturnType<typeof tf.initializers.glorotUniform> {
+  const seed = nextSeed === undefined ? {} : { seed: nextSeed++ };
+  return kernelInit === 'he' ? tf.initializers.heNormal(seed) : tf.initializers.glorotUniform(seed);
 }
 
 export interface Conv2dSpec {
@@ -35,27 +42,29 @@ export interface Conv2dSpec {
   padding?: Size2;
   /** [H, W, C] when this is the first layer of a Sequential */
   inputShape?: number[];
+  /** initial value of every bias (default 0) */
+  bias?: number;
 }
 
 /**
  * A ReLU convolution with symmetric zero padding `padding`: one 'same' conv where that is equal (stride 1,
  * k = 2p + 1), a 'valid' conv when p = 0, otherwise a ZeroPadding2D layer and a 'valid' conv.
  */
-export function reluConv2d({ filters, kernelSize, strides = 1, padding = 0, inputShape }: Conv2dSpec): tf.layers.Layer[] {
+export function reluConv2d({ filters, kernelSize, strides = 1, padding = 0, inputShape, bias = 0 }: Conv2dSpec): tf.layers.Layer[] {
   const [kh, kw] = pair(kernelSize), [sh, sw] = pair(strides), [ph, pw] = pair(padding);
   const conv = (pad: 'same' | 'valid', withInput: boolean) =>
     new FusedConv2DLayer({
       filters, kernelSize: [kh, kw], strides: [sh, sw], padding: pad, activation: 'relu',
-      kernelInitializer: glorotUniform(), biasInitializer: 'zeros', ...(withInput && inputShape ? { inputShape } : {}),
+      kernelInitializer: kernelInitializer(), biasInitializer: bias === 0 ? 'zeros' : tf.initializers.constant({ value: bias }), ...(withInput && inputShape ? { inputShape } : {}),
     });
   if (ph === 0 && pw === 0) return [conv('valid', true)];
   if (sh === 1 && sw === 1 && 2 * ph + 1 === kh && 2 * pw + 1 === kw) return [conv('same', true)];
   return [tf.layers.zeroPadding2d({ padding: [ph, pw], ...(inputShape ? { inputShape } : {}) }), conv('valid', false)];
 }
 
-/** A fully connected layer with Glorot kernels; `activation` 'relu' for hidden layers, 'linear' for logits. */
+/** A fully connected layer with the model's kernel initialiser; `activation` 'relu' for hidden layers, 'linear' for logits. */
 export function dense(units: number, activation: 'relu' | 'linear'): tf.layers.Layer {
-  return tf.layers.dense({ units, activation, kernelInitializer: glorotUniform(), biasInitializer: 'zeros' });
+  return tf.layers.dense({ units, activation, kernelInitializer: kernelInitializer(), biasInitializer: 'zeros' });
 }
 
 /** The output shape of a Sequential so far, without the batch axis. */

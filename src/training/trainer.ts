@@ -11,13 +11,19 @@ import * as tf from '@tensorflow/tfjs';
 import type { Classifier } from '../model/classifier.js';
 import type { Batch } from '../model/module.js';
 import { CheckpointStore } from './checkpoints.js';
+import {
+  addBatch, classHealth, emptyTotals, healthWarnings, PLATEAU_STEPS, plateauStreak, plateauWarning,
+} from './class_health.js';
 import { writeFileDurably } from './durable_files.js';
+import { learningRateAt } from './lr_schedule.js';
 import { loadModel, MODEL_JSON, ModelFileError } from './model_io.js';
+import { makeOptimizer, type ScheduledOptimizer } from './optimizers.js';
 import { OutputError } from './output_error.js';
 import { curvesSvg } from './curves_svg.js';
 import { svgToPng } from './plot.js';
 import { ProgressBoard } from './progress_board.js';
 import { formatDuration, ProgressBar } from './progress_bar.js';
+import type { Recipe } from './recipe.js';
 import type { RunDir } from './run_dir.js';
 import {
   emptyEpochProgress, encodeOptimizer, OPTIMIZER_FILE, parseState, restoreOptimizer, serializeState, STATE_FILE,
@@ -43,10 +49,17 @@ export interface DataModule {
   /** the batches of `epoch` from batch `startBatch` on, in the same order as the whole epoch's */
   trainDataloader(epoch: number, startBatch?: number): AsyncIterable<DataBatch>;
   valDataloader(): AsyncIterable<DataBatch>;
+  /** names of the classes, by label (for the dead-class warnings) */
+  readonly classNames?: readonly string[];
 }
+
+/** The part of a recipe the Trainer carries out: the optimizer and its learning-rate schedule. */
+export type OptimizerRecipe = Pick<Recipe, 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'warmupEpochs'>;
 
 export interface TrainerOptions {
   maxEpochs: number;
+  /** optimizer and schedule; default: the model's configureOptimizers() at its constant rate (d2l's SGD) */
+  recipe?: OptimizerRecipe;
   runDir?: RunDir;
   plotTrainPerEpoch?: number;
   plotValidPerEpoch?: number;
@@ -77,6 +90,8 @@ export class Trainer {
   /** the newest checkpoint written or resumed from */
   lastCheckpoint: string | undefined;
   private progress: EpochProgress = emptyEpochProgress();
+  /** training steps in a row whose loss was at ln K */
+  private plateauSteps = 0;
   private readonly checkpoints: CheckpointStore | undefined;
   private readonly log: (line: string) => void;
 
@@ -98,7 +113,7 @@ export class Trainer {
   async fit(model: Classifier, data: DataModule): Promise<EpochSummary[]> {
     this.numTrainBatches = data.numTrainBatches();
     this.numValBatches = data.numValBatches();
-    const optimizer = model.configureOptimizers();
+    const optimizer = this.options.recipe ? makeOptimizer(this.options.recipe) : model.configureOptimizers();
     await this.restore(model, optimizer);
     this.options.onEpochs?.(this.summaries);
     if (this.stopRequested()) throw this.interrupted();
@@ -109,25 +124,46 @@ export class Trainer {
       await this.saveCurves(model);
       await this.saveCheckpoint(model, optimizer, this.position(this.epoch + 1, this.progress));
       this.options.onEpochs?.(this.summaries);
+      const health = [
+        ...(summary.deadClasses?.length ? [`dead: ${summary.deadClasses.join(', ')}`] : []),
+        ...(summary.neverPredicted?.length ? [`never predicted: ${summary.neverPredicted.join(', ')}`] : []),
+      ];
       this.log(
         `epoch ${summary.epoch}/${this.maxEpochs}: train_loss ${summary.trainLoss.toFixed(4)} train_acc ${summary.trainAcc.toFixed(4)} ` +
           `val_loss ${summary.valLoss.toFixed(4)} val_acc ${summary.valAcc.toFixed(4)} | ${formatDuration(summary.seconds)}, ` +
-          `${summary.imagesPerSecond.toFixed(1)} img/s, data ${(100 * summary.dataShare).toFixed(1)}% of step time`,
+          `${summary.imagesPerSecond.toFixed(1)} img/s, data ${(100 * summary.dataShare).toFixed(1)}% of step time` +
+          (health.length ? ` | ${health.join('; ')}` : ''),
       );
+      for (const warning of healthWarnings(this.summaries)) this.log(warning);
     }
     return this.summaries;
+  }
+
+  /** The learning rate of the next step, set on the optimizer when the recipe schedules it. */
+  private scheduleStep(optimizer: tf.Optimizer): number {
+    const recipe = this.options.recipe;
+    if (!recipe || (recipe.schedule === 'constant' && recipe.warmupEpochs === 0)) return recipe?.lr ?? (optimizer as { learningRate?: number }).learningRate ?? NaN;
+    const lr = learningRateAt(this.trainBatchIdx, {
+      lr: recipe.lr, schedule: recipe.schedule, warmupSteps: Math.round(recipe.warmupEpochs * this.numTrainBatches),
+      totalSteps: this.maxEpochs * this.numTrainBatches,
+    });
+    (optimizer as ScheduledOptimizer).setLearningRate(lr);
+    return lr;
   }
 
   private async fitEpoch(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<EpochSummary> {
     const p = this.progress; // zero, or what a resumed checkpoint had of this epoch
     const bar = this.options.progress === false ? undefined : new ProgressBar(`epoch ${this.epoch + 1}/${this.maxEpochs}`, this.numTrainBatches, p.batches);
     const perTrainPoint = this.numTrainBatches / (this.options.plotTrainPerEpoch ?? 2);
-    let clock = performance.now(), imagesNow = 0;
+    let clock = performance.now(), imagesNow = 0, lr = NaN;
     for await (const batch of data.trainDataloader(this.epoch, p.batches)) {
       p.dataMs += batch.dataMs;
       model.beginStep(this.trainBatchIdx);
+      lr = this.scheduleStep(optimizer);
       const metrics = withTensors(batch, data.resize, (b) => model.trainingStep(b, optimizer));
       if (!Number.isFinite(metrics.loss)) throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
+      this.plateauSteps = plateauStreak(this.plateauSteps, metrics.loss, model.numClasses);
+      if (this.plateauSteps === PLATEAU_STEPS) this.log(`\n${plateauWarning(this.plateauSteps, model.numClasses)}`);
       const x = this.trainBatchIdx / this.numTrainBatches;
       this.board.draw(x, metrics.loss, 'train_loss', perTrainPoint);
       this.board.draw(x, metrics.acc!, 'train_acc', perTrainPoint);
@@ -166,25 +202,32 @@ export class Trainer {
       seconds: (p.trainMs + performance.now() - started) / 1000,
       imagesPerSecond: p.images / (p.trainMs / 1000),
       dataShare: p.dataMs / p.trainMs,
+      ...(Number.isFinite(lr) ? { lr } : {}),
+      ...classHealth(val.classes, data.classNames ?? []),
     };
   }
 
-  /** Loss and accuracy over the whole validation split, weighted by batch size; undefined when stopped midway. */
-  private async validate(model: Classifier, data: DataModule): Promise<{ loss: number; acc: number } | undefined> {
+  /**
+   * Loss and accuracy over the whole validation split, weighted by batch size, and the classes' score statistics;
+   * undefined when stopped midway.
+   */
+  private async validate(model: Classifier, data: DataModule) {
     const perValPoint = this.numValBatches / (this.options.plotValidPerEpoch ?? 1);
+    const classes = emptyTotals(model.numClasses);
     let n = 0, lossSum = 0, accSum = 0;
     for await (const batch of data.valDataloader()) {
       await eventLoopTurn();
       if (this.stopRequested()) return undefined;
       const metrics = withTensors(batch, data.resize, (b) => model.validationStep(b));
       this.board.draw(this.epoch + 1, metrics.loss, 'val_loss', perValPoint);
-      this.board.draw(this.epoch + 1, metrics.acc!, 'val_acc', perValPoint);
+      this.board.draw(this.epoch + 1, metrics.acc, 'val_acc', perValPoint);
       this.valBatchIdx++;
       lossSum += metrics.loss * batch.size;
-      accSum += metrics.acc! * batch.size;
+      accSum += metrics.acc * batch.size;
+      addBatch(classes, metrics);
       n += batch.size;
     }
-    return { loss: lossSum / Math.max(n, 1), acc: accSum / Math.max(n, 1) };
+    return { loss: lossSum / Math.max(n, 1), acc: accSum / Math.max(n, 1), classes };
   }
 
   private checkpointDue(batchesInEpoch: number): boolean {
@@ -206,6 +249,7 @@ export class Trainer {
       summaries: [...this.summaries],
       points: [...this.board.points],
       pending: this.board.pending(),
+      plateauSteps: this.plateauSteps,
     };
   }
 
@@ -272,6 +316,7 @@ export class Trainer {
     this.trainBatchIdx = state.step;
     this.progress = state.epochProgress;
     this.summaries = state.summaries;
+    this.plateauSteps = state.plateauSteps ?? 0;
     this.board.restore(state.points, state.pending);
     this.lastCheckpoint = found.dir;
     const where = state.epochProgress.batches === 0

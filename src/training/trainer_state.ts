@@ -21,6 +21,11 @@ export interface EpochSummary {
   imagesPerSecond: number;
   /** share of the training wall time spent waiting for data */
   dataShare: number;
+  /** the learning rate of the epoch's last step */
+  lr?: number;
+  /** classes whose score was 0 for every validation image, and classes predicted for none (class_health.ts) */
+  deadClasses?: string[];
+  neverPredicted?: string[];
 }
 
 /** The running sums of an epoch's training batches (all zero before its first batch). */
@@ -48,6 +53,8 @@ export interface TrainerState {
   summaries: EpochSummary[];
   points: MetricPoint[];
   pending: PendingValues;
+  /** training steps in a row, up to the last, whose loss was at the plateau of uniform guessing */
+  plateauSteps?: number;
   /** layout of optimizer.bin */
   optimizerWeights: tf.io.WeightsManifestEntry[];
 }

@@ -33,6 +33,8 @@ export interface RunSummary {
   /** epochs the run was started for */
   epochs: number | null;
   resize: number | null;
+  /** the recipe's preset (d2l for runs of earlier versions) and its (peak) learning rate */
+  recipe: string | null;
   lr: number | null;
   batchSize: number | null;
   /** validation accuracy after the last finished epoch */
@@ -89,6 +91,7 @@ export class RunsDirectory {
     const record = this.record(run) ?? {};
     const config = record.config ?? {};
     const epochs = this.epochs(run, record);
+    const recipe = config.recipe && typeof config.recipe === 'object' ? (config.recipe as Record<string, unknown>) : undefined;
     const mtimes = [run.record, run.metricsJsonl].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
     return {
       id,
@@ -97,7 +100,8 @@ export class RunsDirectory {
       epochsDone: epochs.length,
       epochs: numberOrNull(config.epochs),
       resize: numberOrNull(config.resize),
-      lr: numberOrNull(config.lr),
+      recipe: typeof recipe?.preset === 'string' ? recipe.preset : config.lr === undefined ? null : 'd2l',
+      lr: numberOrNull(recipe?.lr ?? config.lr),
       batchSize: numberOrNull(config.batchSize),
       valAcc: numberOrNull(epochs.at(-1)?.valAcc),
       finished: existsSync(join(run.model, 'model.json')),

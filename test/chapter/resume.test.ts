@@ -126,6 +126,26 @@ describe('nin train: interrupted, killed and diverging runs', () => {
     assert.deepEqual(record.epochs.map((e: { epoch: number }) => e.epoch), [1, 2, 3, 4]);
   });
 
+  it('the robust recipe (AdamW, warm-up and decay, augmentation, smoothing, TTA) resumed after SIGINT equals its uninterrupted run', async () => {
+    const robust = [...TRAIN.filter((_, i) => TRAIN[i] !== '--lr' && TRAIN[i - 1] !== '--lr'), '--recipe', 'robust', '--warmup', '0.5'];
+    const uninterrupted = join(work, 'robust-reference');
+    const r = nin('train', ...robust, '--out', uninterrupted);
+    assert.equal(r.code, 0, r.stderr);
+    const run = join(work, 'robust');
+    const first = start('train', ...robust, '--out', run);
+    await until(() => newestStep(run) >= 6, 'a checkpoint in epoch 1', first);
+    first.process.kill('SIGINT');
+    assert.deepEqual(await first.exited, { code: 130, signal: null }, first.stderr());
+    const resumed = nin('train', '--resume', run);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assertSameRun(run, uninterrupted);
+    const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
+    assert.deepEqual(
+      [record.config.recipe.preset, record.config.recipe.optimizer, record.config.recipe.translate, record.config.recipe.flip, record.config.recipe.tta],
+      ['robust', 'adamw', 2, true, true]);
+    assert.ok(record.epochs.every((e: { lr: number }) => e.lr > 0), 'each epoch records its learning rate');
+  });
+
   it('a second Ctrl-C, while the first is still writing its checkpoint, quits at once', async () => {
     const run = join(work, 'twice');
     const child = start('train', ...TRAIN, '--out', run);

@@ -21,7 +21,7 @@ describe('nin compare', () => {
     assert.deepEqual(report.models.map((m) => m.name), ['nin', 'alexnet', 'vgg11-small']);
     assert.deepEqual(report.models.map((m) => m.lr), [0.05, 0.01, 0.01]);
     assert.equal(report.backend, 'onednn');
-    assert.deepEqual(report.settings.train, { epochs: 1, batchSize: 64, seed: 0, limitTrain: 256, limitTest: 128 });
+    assert.deepEqual(report.settings.train, { epochs: 1, batchSize: 64, seed: 0, limitTrain: 256, limitTest: 128, recipe: 'd2l' });
     for (const m of report.models) {
       assert.ok(m.params > 1e6 && m.macs > 1e7 && m.activationBytes > 1e5, `${m.name} costs`);
       assert.ok(m.trainImgPerSec > 0 && m.inferImgPerSec > m.trainImgPerSec, `${m.name} img/s`);

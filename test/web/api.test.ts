@@ -98,6 +98,7 @@ describe('nin serve API', () => {
     assert.equal(runs[0].epochs, 2);
     assert.equal(runs[0].valAcc, 0.66);
     assert.equal(runs[0].finished, false);
+    assert.deepEqual([runs[0].recipe, runs[0].lr], ['d2l', 0.1], 'a record without a recipe is a d2l run at its lr');
 
     const detail = await (await api('/api/runs/r1')).json();
     assert.equal(detail.layers.parameters, 1_992_166);

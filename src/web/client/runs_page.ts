@@ -26,6 +26,7 @@ let detail: RunDetail | undefined;
 function runLine(run: RunSummary): string {
   const parts = [`${run.epochsDone}${run.epochs === null ? '' : `/${run.epochs}`} epochs`];
   if (run.resize !== null) parts.push(`${run.resize}×${run.resize}`);
+  if (run.recipe !== null) parts.push(run.recipe);
   if (run.valAcc !== null) parts.push(`val_acc ${run.valAcc.toFixed(3)}`);
   return parts.join(' · ');
 }
@@ -111,12 +112,29 @@ function table(head: string[], rows: unknown[][], format: (value: unknown) => st
     el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((v) => el('td', {}, format(v)))))));
 }
 
+/** A run's dead classes after its last epoch, and since when, as the trainer warns of them. */
+function deadClassNote(epochs: Partial<EpochSummary>[]): Node[] {
+  const last = epochs.at(-1);
+  if (!last?.deadClasses?.length) return [];
+  const since = (name: string) => {
+    let first = last.epoch;
+    for (let i = epochs.length - 1; i >= 0 && epochs[i]!.deadClasses?.includes(name); i--) first = epochs[i]!.epoch;
+    return `${name} (since epoch ${first})`;
+  };
+  return [el('p', { class: 'warning', id: 'dead-classes' },
+    `Dead classes: ${last.deadClasses.map(since).join(', ')}. Their score is 0 for every validation image, so no gradient ` +
+    'reaches them and the model will not learn them: train with --recipe robust.')];
+}
+
 function showDetail({ summary, record, epochs, layers }: RunDetail): void {
+  const names = (list: string[] | undefined) => (list?.length ? list.join(', ') : '–');
   byId('epochs').replaceChildren(
-    epochs.length === 0
-      ? el('p', { class: 'muted' }, 'no epoch finished yet')
-      : table(['epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'img/s'],
-        epochs.map((e) => [e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.seconds === undefined ? null : Math.round(e.seconds), e.imagesPerSecond === undefined ? null : Math.round(e.imagesPerSecond)])),
+    ...(epochs.length === 0
+      ? [el('p', { class: 'muted' }, 'no epoch finished yet')]
+      : [table(['epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'img/s', 'dead classes', 'never predicted'],
+        epochs.map((e) => [e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.seconds === undefined ? null : Math.round(e.seconds),
+          e.imagesPerSecond === undefined ? null : Math.round(e.imagesPerSecond), names(e.deadClasses), names(e.neverPredicted)])),
+      ...deadClassNote(epochs)]),
   );
   const parameters = layers?.parameters ?? summary.parameters;
   byId('model').replaceChildren(
@@ -124,7 +142,9 @@ function showDetail({ summary, record, epochs, layers }: RunDetail): void {
       summary.resize === null ? '' : `, input ${summary.resize}×${summary.resize}×1`),
     layers ? el('pre', { id: 'layers' }, layers.layers.join('\n')) : el('p', { class: 'muted' }, 'no layer walk for this run'),
   );
-  const config = record?.config ?? {};
+  // the recipe's settings are one level down: shown as recipe.optimizer, recipe.lr, …
+  const config = Object.fromEntries(Object.entries(record?.config ?? {}).flatMap(([key, value]) =>
+    value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v]) : [[key, value]]));
   byId('config').replaceChildren(table(Object.keys(config), [Object.values(config)], (v) => (v === null || v === undefined ? '' : String(v))));
 }
 

@@ -1,0 +1,140 @@
+// The recipes' optimizers, built on TF.js's own: plain SGD (d2l's, untouched), SGD with Nesterov momentum, and
+// AdamW (Adam with decoupled weight decay, Loshchilov & Hutter 2019), which TF.js lacks. Weight decay applies to
+// kernels only (rank ≥ 2), never to biases, as is usual. Each can change its learning rate between steps.
+import * as tf from '@tensorflow/tfjs';
+
+import type { OptimizerName } from './recipe.js';
+
+/** An optimizer whose learning rate the schedule sets before each step. */
+export interface ScheduledOptimizer extends tf.Optimizer {
+  setLearningRate(lr: number): void;
+}
+
+export interface OptimizerSettings {
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+export function makeOptimizer({ optimizer, lr, momentum, weightDecay }: OptimizerSettings): ScheduledOptimizer {
+  switch (optimizer) {
+    case 'sgd':
+      return weightDecay === 0 ? tf.train.sgd(lr) : new DecayedSGD(lr, weightDecay);
+    case 'nesterov':
+      return new DecayedNesterov(lr, momentum, weightDecay);
+    case 'adamw':
+      return new AdamW(lr, weightDecay);
+  }
+}
+
+type NamedTensor = { name: string; tensor: tf.Tensor };
+type Gradients = tf.NamedTensorMap | NamedTensor[];
+/** What MomentumOptimizer and AdamOptimizer declare they take (they read any tensors, variables or not). */
+type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
+const isKernel = (v: tf.Variable) => v.rank >= 2;
+
+/** The gradients with L2 weight decay added to the kernels' (g + wd·w), as a map. */
+function withL2(gradients: Gradients, weightDecay: number): tf.NamedTensorMap {
+  const named: tf.NamedTensorMap = Array.isArray(gradients)
+    ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor]))
+    : gradients;
+  if (weightDecay === 0) return named;
+  const variables = tf.engine().registeredVariables;
+  return Object.fromEntries(Object.entries(named).map(([name, g]) => {
+    const v = variables[name]!;
+    return [name, isKernel(v) ? tf.add(g, tf.mul(v, weightDecay)) : g];
+  }));
+}
+
+class DecayedSGD extends tf.SGDOptimizer {
+  constructor(lr: number, private readonly weightDecay: number) {
+    super(lr);
+  }
+
+  override applyGradients(gradients: Gradients): void {
+    tf.tidy(() => super.applyGradients(withL2(gradients, this.weightDecay)));
+  }
+}
+
+/** PyTorch's SGD(nesterov=True) update: v ← m·v + g, w ← w − lr·(g + m·v), with g including the L2 term. */
+class DecayedNesterov extends tf.MomentumOptimizer {
+  constructor(lr: number, momentum: number, private readonly weightDecay: number) {
+    super(lr, momentum, true);
+  }
+
+  override applyGradients(gradients: Gradients): void {
+    tf.tidy(() => super.applyGradients(withL2(gradients, this.weightDecay) as VariableGradients));
+  }
+}
+
+/**
+ * Adam whose kernels shrink by lr·wd before each step, as PyTorch's AdamW does (betas 0.9, 0.999, eps 1e-8). The
+ * update is one pass over each weight, its gradient and its two moments (TF.js's Adam runs a dozen tensor ops per
+ * weight, a quarter of a bf16 NiN step at 67 px); moments and iteration count are TF.js Adam's, so its
+ * getWeights/setWeights save and restore them. The bias corrections are computed from the step count, so a
+ * resumed run continues exactly. The moments are the optimizer's own variables, read by nothing else between
+ * steps, and are updated in place; each weight gets new storage (tensors elsewhere may share its old one).
+ */
+export class AdamW extends tf.AdamOptimizer {
+  static override get className(): string {
+    return 'AdamW';
+  }
+
+  constructor(lr: number, readonly weightDecay: number) {
+    super(lr, 0.9, 0.999, 1e-8);
+  }
+
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+
+  override applyGradients(gradients: Gradients): void {
+    const named: tf.NamedTensorMap = Array.isArray(gradients) ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor])) : gradients;
+    const moments = this as unknown as { accumulatedFirstMoment: Moment[]; accumulatedSecondMoment: Moment[] };
+    const t = this.iterations + 1;
+    const { beta1, beta2, epsilon, learningRate: lr } = this;
+    const correction1 = 1 - beta1 ** t, correction2 = 1 - beta2 ** t;
+    const variables = tf.engine().registeredVariables;
+    Object.keys(named).forEach((name, i) => {
+      const variable = variables[name]!;
+      moments.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(variable).variable(false)) };
+      moments.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(variable).variable(false)) };
+      const gradient = named[name];
+      if (!gradient) return;
+      const m = moments.accumulatedFirstMoment[i]!.variable.dataSync() as Float32Array;
+      const v = moments.accumulatedSecondMoment[i]!.variable.dataSync() as Float32Array;
+      const w = new Float32Array(variable.dataSync() as Float32Array);
+      const keep = isKernel(variable) ? 1 - lr * this.weightDecay : 1;
+      adamwUpdate(w, gradient.dataSync() as Float32Array, m, v, { beta1, beta2, epsilon, lr, keep, correction1, correction2 });
+      const updated = tf.tensor(w, variable.shape, 'float32');
+      variable.assign(updated);
+      updated.dispose();
+    });
+    tf.dispose(Object.values(named));
+    this.incrementIterations();
+  }
+}
+
+type Moment = { originalName: string; variable: tf.Variable };
+
+interface AdamStep {
+  beta1: number; beta2: number; epsilon: number; lr: number;
+  /** 1 − lr·wd for a kernel, 1 for a bias */
+  keep: number;
+  correction1: number; correction2: number;
+}
+
+/** One AdamW step of w, m and v in place, in one pass. */
+function adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
+  const { beta1, beta2, epsilon, lr, keep, correction1, correction2 } = s;
+  for (let k = 0; k < w.length; k++) {
+    const gk = g[k]!;
+    const mk = beta1 * m[k]! + (1 - beta1) * gk;
+    const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
+    m[k] = mk;
+    v[k] = vk;
+    w[k] = w[k]! * keep - (lr * (mk / correction1)) / (Math.sqrt(vk / correction2) + epsilon);
+  }
+}
