@@ -31,8 +31,10 @@ export function withInitSeed<T>(seed: number | undefined, build: () => T, init: 
 
 /** The kernel initialiser of the model being built (seeded inside `withInitSeed`). */
 export function kernelInitializer(): ReturnType<typeof tf.initializers.glorotUniform> {
-  const seed = nextSeed === undefined ? {} : { seed: nextSeed++ };
-  return kernelInit === 'he' ? tf.initializers.heNormal(seed) : tf.initializers.glorotUniform(seed);
+  const seed = nextSeed === undefined ? undefined : nextSeed++;
+  if (kernelInit === 'xavier') return tf.initializers.glorotUniform(seed === undefined ? {} : { seed });
+  // TF.js's truncated normal takes a seed of 0 for none (and draws from Math.random): count He's seeds from 1
+  return tf.initializers.heNormal(seed === undefined ? {} : { seed: seed + 1 });
 }
 
 export interface Conv2dSpec {

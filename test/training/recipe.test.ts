@@ -181,6 +181,14 @@ describe('recipes', () => {
     }
   });
 
+  it('seeds He initialisation as it seeds Xavier: the same weights for the same seed, seed 0 included', () => {
+    for (const seed of [0, 1]) {
+      const a = new NiN({ resize: RESIZE, seed, init: 'he' }), b = new NiN({ resize: RESIZE, seed, init: 'he' });
+      weightsOf(a).forEach((w, i) => assert.deepEqual(w, weightsOf(b)[i], `seed ${seed}, weight ${i}`));
+      assert.notDeepEqual(weightsOf(a)[0], weightsOf(new NiN({ resize: RESIZE, seed, init: 'xavier' }))[0]);
+    }
+  });
+
   it('builds the recipe from the options: a preset, each setting changed on its own, bad values as usage errors', () => {
     const robust = recipeFromOptions({ recipe: 'robust' }, MODELS.nin);
     assert.equal(robust.optimizer, 'adamw');
