@@ -1,6 +1,6 @@
 // Dead-class and plateau diagnosis. NiN's class scores come out of a ReLU (its last block ends in one) and are then
 // averaged: once a class's score is 0 for every image, no gradient flows back through it, and only what the other
-// classes change can revive it; each such class costs up to 10 points of accuracy. Under plain SGD the network also
+// classes change can revive it (plain SGD sometimes does, often not); each such class costs up to 10 points. Under plain SGD the network also
 // often sits for hundreds of steps at the loss of uniform guessing, ln K, before it learns anything.
 
 import type { ClassScoreStats } from '../model/classifier.js';
@@ -55,7 +55,8 @@ export function healthWarnings(epochs: readonly EpochHealth[]): string[] {
   const warnings: string[] = [];
   if (last.deadClasses?.length) {
     warnings.push(`warning: dead classes: the score of ${sinceList(epochs, 'deadClasses')} is 0 for every validation ` +
-      `image; no gradient reaches a dead class, so it is rarely revived and the model will not learn it: ${ADVICE}`);
+      `image; no gradient reaches a class through a zero score, so only what training changes for the other classes can ` +
+      `revive it, and until then the model does not learn it: ${ADVICE}`);
   }
   const alive = { ...last, neverPredicted: last.neverPredicted?.filter((name) => !last.deadClasses?.includes(name)) };
   if (alive.neverPredicted?.length) {

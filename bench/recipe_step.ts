@@ -1,0 +1,56 @@
+// `npm run build && node dist/bench/recipe_step.js [--resize 67] [--batch 128] [--precision bf16] [--steps 10]`
+// What a recipe's optimizer costs, in one run: for d2l's SGD, TF.js's own Adam and the recipes' one-pass AdamW
+// (and Nesterov SGD), the time of one update of NiN's weights alone (random gradients) and of a whole training step
+// (forward, loss, backward, update) on a synthetic batch, medians of `--steps` after warm-up, with ratios to SGD.
+import { parseArgs } from 'node:util';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { type Precision, useBackend } from '../src/engine/backend.js';
+import { NiN } from '../src/model/nin.js';
+import { makeOptimizer } from '../src/training/optimizers.js';
+import { median } from '../src/training/stats.js';
+import { syntheticBatch, timeSteps } from '../src/training/throughput.js';
+
+const { values } = parseArgs({
+  options: {
+    resize: { type: 'string', default: '67' }, batch: { type: 'string', default: '128' },
+    precision: { type: 'string', default: 'fp32' }, steps: { type: 'string', default: '10' },
+  },
+});
+const resize = Number(values.resize), batchSize = Number(values.batch), steps = Number(values.steps);
+await useBackend('onednn', { precision: values.precision as Precision });
+
+const optimizers: [string, () => tf.Optimizer][] = [
+  ['sgd (d2l)', () => tf.train.sgd(0.05)],
+  ['tf.train.adam', () => tf.train.adam(0.002)],
+  ['adamw (one pass)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
+  ['nesterov', () => makeOptimizer({ optimizer: 'nesterov', lr: 0.005, momentum: 0.9, weightDecay: 0.05 })],
+];
+const batch = syntheticBatch(batchSize, resize, 10);
+const rows: { name: string; update: number; step: number }[] = [];
+for (const [name, make] of optimizers) {
+  const model = new NiN({ resize, seed: 0, init: 'he' });
+  const weights = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const updater = make();
+  const updateMs: number[] = [];
+  for (let i = 0; i < steps + 2; i++) {
+    const gradients = weights.map((w) => ({ name: w.name, tensor: tf.randomNormal(w.shape) }));
+    const t0 = performance.now();
+    updater.applyGradients(gradients);
+    if (i >= 2) updateMs.push(performance.now() - t0); // after 2 warm-up updates
+    tf.dispose(gradients.map((g) => g.tensor));
+  }
+  const optimizer = make();
+  const step = timeSteps(() => model.trainingStep(batch, optimizer).loss, 2, steps);
+  rows.push({ name, update: median(updateMs), step: 1000 * median(step.seconds) });
+  model.net.dispose();
+}
+
+const sgd = rows[0]!;
+console.log(`NiN at ${resize}×${resize}, batch ${batchSize}, ${values.precision} on onednn; medians of ${steps} steps\n`);
+console.log('| optimizer | update ms | training step ms | step vs sgd | img/s |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${r.update.toFixed(1)} | ${r.step.toFixed(1)} | ${(r.step / sgd.step).toFixed(2)}× | ${(batchSize / (r.step / 1000)).toFixed(0)} |`);
+}
