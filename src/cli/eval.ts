@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { imagesToModelInput, readFashionMnistSplit, TEXT_LABELS } from '../data/index.js';
-import { classScoreStats, mirrorImages } from '../model/classifier.js';
+import { classScoreStats, flipAveraged } from '../model/classifier.js';
 import { addBatch, classHealth, emptyTotals } from '../training/class_health.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
@@ -40,8 +40,8 @@ export async function evaluate(argv: string[]): Promise<void> {
     const n = Math.min(batchSize, split.count - start);
     const predicted = tf.tidy(() => {
       const x = tf.tensor4d(imagesToModelInput(split.images, start, n, resize), [n, resize, resize, 1]);
-      const logits = model.predict(x) as tf.Tensor;
-      const yHat = tta ? tf.div(tf.add(logits, model.predict(mirrorImages(x)) as tf.Tensor), 2) : logits;
+      const predict = (images: tf.Tensor4D) => model.predict(images) as tf.Tensor;
+      const yHat = tta ? flipAveraged(predict, x) : predict(x);
       addBatch(scores, classScoreStats(yHat, k));
       return tf.argMax(yHat, 1).dataSync();
     });

@@ -80,8 +80,8 @@ export abstract class Classifier extends Module {
   /** Class scores (logits) in inference mode, [B, numClasses]; averaged with the mirror image's under `tta`. */
   scores(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const yHat = this.forward(x, false) as tf.Tensor2D;
-      return this.tta ? tf.div(tf.add(yHat, this.forward(mirrorImages(x), false)), 2) : yHat;
+      const forward = (images: tf.Tensor4D) => this.forward(images, false) as tf.Tensor2D;
+      return this.tta ? flipAveraged(forward, x) : forward(x);
     });
   }
 
@@ -120,6 +120,11 @@ export function classScoreStats(yHat: tf.Tensor, numClasses: number): ClassScore
     minScore: Array.from(tf.min(yHat, 0).dataSync()),
     predicted: Array.from(tf.bincount(tf.cast(tf.argMax(yHat, 1), 'int32') as tf.Tensor1D, [], numClasses).dataSync()),
   }));
+}
+
+/** Flip test-time augmentation: the mean of `predict`'s logits for the images and for their mirror images. */
+export function flipAveraged(predict: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(tf.add(predict(x), predict(mirrorImages(x))), 2) as tf.Tensor2D);
 }
 
 /**

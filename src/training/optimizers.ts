@@ -35,11 +35,14 @@ type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 const isKernel = (v: tf.Variable) => v.rank >= 2;
 
+/** The gradients as a map by variable name, whichever form minimize() passed them in. */
+function byName(gradients: Gradients): tf.NamedTensorMap {
+  return Array.isArray(gradients) ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor])) : gradients;
+}
+
 /** The gradients with L2 weight decay added to the kernels' (g + wd·w), as a map. */
 function withL2(gradients: Gradients, weightDecay: number): tf.NamedTensorMap {
-  const named: tf.NamedTensorMap = Array.isArray(gradients)
-    ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor]))
-    : gradients;
+  const named = byName(gradients);
   if (weightDecay === 0) return named;
   const variables = tf.engine().registeredVariables;
   return Object.fromEntries(Object.entries(named).map(([name, g]) => {
@@ -91,7 +94,7 @@ export class AdamW extends tf.AdamOptimizer {
   }
 
   override applyGradients(gradients: Gradients): void {
-    const named: tf.NamedTensorMap = Array.isArray(gradients) ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor])) : gradients;
+    const named = byName(gradients);
     const moments = this as unknown as { accumulatedFirstMoment: Moment[]; accumulatedSecondMoment: Moment[] };
     const t = this.iterations + 1;
     const { beta1, beta2, epsilon, learningRate: lr } = this;
