@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { EpochSummary } from '../src/training/trainer_state.js';
+import { mean, minutes, pct, sd } from './summary.js';
 
 const { values } = parseArgs({
   options: {
@@ -125,10 +126,6 @@ function commandTime(rows: RunResult[]): string {
   return `${minutes(mean(s))} (max ${minutes(Math.max(...s))})`;
 }
 
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const sd = (v: number[]) => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1)));
-const pct = (v: number) => (100 * v).toFixed(2);
-const minutes = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 
 mkdirSync(values.out!, { recursive: true });
 const results: RunResult[] = [];

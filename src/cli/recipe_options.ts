@@ -12,7 +12,7 @@ export const recipeOption = Object.fromEntries(
 
 export const recipeHelp = `  --recipe NAME         d2l (default: the book's plain SGD at the model's d2l rate, Xavier, no augmentation)
                         or robust (AdamW, warm-up then linear decay, weight decay, He init, a positive initial
-                        bias of the class scores, label smoothing, translate and flip augmentation, flip TTA);
+                        bias of the class scores, label smoothing; no augmentation, no TTA);
                         the options below change one setting of it
   --optimizer NAME      ${OPTIMIZERS.join(', ')}
   --lr X                (peak) learning rate (default the recipe's for the model)

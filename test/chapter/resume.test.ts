@@ -127,7 +127,7 @@ describe('nin train: interrupted, killed and diverging runs', () => {
   });
 
   it('the robust recipe (AdamW, warm-up and decay, augmentation, smoothing, TTA) resumed after SIGINT equals its uninterrupted run', async () => {
-    const robust = [...TRAIN.filter((_, i) => TRAIN[i] !== '--lr' && TRAIN[i - 1] !== '--lr'), '--recipe', 'robust', '--warmup', '0.5'];
+    const robust = [...TRAIN.filter((_, i) => TRAIN[i] !== '--lr' && TRAIN[i - 1] !== '--lr'), '--recipe', 'robust', '--warmup', '0.5', '--translate', '2', '--flip', 'on', '--tta', 'on'];
     const uninterrupted = join(work, 'robust-reference');
     const r = nin('train', ...robust, '--out', uninterrupted);
     assert.equal(r.code, 0, r.stderr);

@@ -194,9 +194,10 @@ describe('recipes', () => {
     assert.equal(robust.optimizer, 'adamw');
     assert.equal(robust.lr, MODELS.nin.robustLr);
     assert.equal(recipeFromOptions({}, MODELS.alexnet).lr, 0.01, "d2l's rate for AlexNet by default");
-    const changed = recipeFromOptions({ recipe: 'robust', flip: 'off', translate: '0', optimizer: 'nesterov', lr: '0.01' }, MODELS.nin);
-    assert.deepEqual([changed.flip, changed.translate, changed.optimizer, changed.momentum, changed.lr, changed.tta], [false, 0, 'nesterov', 0.9, 0.01, true]);
-    assert.match(describeRecipe(changed), /^robust \(nesterov 0\.9 lr 0\.01, wd 0\.05, linear after 1 warm-up epoch, he init, last bias 1, label smoothing 0\.1, flip TTA\)$/);
+    assert.deepEqual([robust.translate, robust.flip, robust.tta], [0, false, false], 'no augmentation in the preset');
+    const changed = recipeFromOptions({ recipe: 'robust', flip: 'on', translate: '2', tta: 'on', optimizer: 'nesterov', lr: '0.01' }, MODELS.nin);
+    assert.deepEqual([changed.flip, changed.translate, changed.optimizer, changed.momentum, changed.lr, changed.tta], [true, 2, 'nesterov', 0.9, 0.01, true]);
+    assert.match(describeRecipe(changed), /^robust \(nesterov 0\.9 lr 0\.01, wd 0\.05, linear after 1 warm-up epoch, he init, last bias 1, label smoothing 0\.1, translate ±2 px, flip, flip TTA\)$/);
     for (const [option, value] of [['recipe', 'fast'], ['optimizer', 'adam'], ['warmup', '-1'], ['label-smoothing', '0.9'], ['flip', 'yes'], ['translate', '2.5'], ['lr', '0']]) {
       assert.throws(() => recipeFromOptions({ [option!]: value }, MODELS.nin), (e: Error) => e instanceof UsageError && e.message.startsWith(`--${option}`), `${option} ${value}`);
     }
