@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `nin` command: summary | train | eval | predict | compare | serve. Every error prints one line (a stack trace
+// The `nin` command: summary | train | eval | predict | explain | compare | serve. Every error prints one line (a stack trace
 // only with NIN_DEBUG set): bad options, input files, models or output directories exit 2, a diverged training run 3, a run
 // stopped by SIGINT/SIGTERM 130/143 (after writing its checkpoint), anything else — a bug — 1.
 import { UsageError } from './args.js';
 import { compare, compareHelp } from './compare.js';
 import { evalHelp, evaluate } from './eval.js';
+import { explain, explainHelp } from './explain.js';
 import { predict, predictHelp } from './predict.js';
 import { serve, serveHelp } from './serve.js';
 import { summary, summaryHelp } from './summary.js';
@@ -16,6 +17,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   train: { run: train, help: trainHelp },
   eval: { run: evaluate, help: evalHelp },
   predict: { run: predict, help: predictHelp },
+  explain: { run: explain, help: explainHelp },
   compare: { run: compare, help: compareHelp },
   serve: { run: serve, help: serveHelp },
 };
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
-const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError'];
+const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError'];
 
 function exitCodeOf(err: Error): number {
   if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;

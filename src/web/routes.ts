@@ -1,6 +1,7 @@
 // What the server answers: the pages and their files, the model files for TF.js in the browser, and the JSON API.
 //   GET  /api/model                    the served model: input size, parameters, backend (or why there is none)
 //   POST /api/predict?k=3              PNG or JPEG body → top-k classes, computed in Node
+//   POST /api/explain                  PNG or JPEG body → every class's confidence map (NiN), computed in Node
 //   GET  /api/samples                  two test images of each class; /api/samples/<index>.png the images
 //   GET  /api/runs                     the runs, newest first
 //   GET  /api/runs/:id                 one run: summary, record, finished epochs, layer walk
@@ -13,6 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { fashionMnistLike, ImageError } from '../data/image_file.js';
 import { TEXT_LABELS } from '../data/text_labels.js';
+import { explainedJson } from '../explain/explain_images.js';
+import { ClassMapsError } from '../model/class_maps.js';
 import { HttpError } from './http_error.js';
 import { checkImageSignature, declaredImageType } from './image_upload.js';
 import { ninLayerWalk } from './layer_walk.js';
@@ -99,6 +102,7 @@ export function routes(app: App): Router {
       sendBody(res, body, params.file!.endsWith('.json') ? 'application/json; charset=utf-8' : 'application/octet-stream');
     })
     .post('/api/predict', (ctx) => predict(ctx, requireModel(), app.limits.maxBodyBytes))
+    .post('/api/explain', (ctx) => explain(ctx, requireModel(), app.limits.maxBodyBytes))
     .get('/api/samples', async ({ res }) => sendJson(res, 200, { samples: await app.samples.strip() }))
     .get('/api/samples/:file', async ({ res, params }) => {
       const index = /^(\d{1,5})\.png$/.exec(params.file!)?.[1];
@@ -127,19 +131,35 @@ export function routes(app: App): Router {
   return router;
 }
 
-async function predict({ req, res, url }: RequestContext, model: ServedModel, maxBodyBytes: number): Promise<void> {
-  const k = topK(url.searchParams.get('k'));
+/** The uploaded PNG or JPEG as a 28×28 Fashion-MNIST-like image. */
+async function uploadedImage(req: RequestContext['req'], maxBodyBytes: number): Promise<Uint8Array> {
   const type = declaredImageType(req.headers['content-type']);
   const body = await readBody(req, maxBodyBytes);
   checkImageSignature(body, type);
-  let image: Uint8Array;
   try {
-    image = await fashionMnistLike(body);
+    return await fashionMnistLike(body);
   } catch (err) {
     if (err instanceof ImageError) throw new HttpError(400, err.message);
     throw err;
   }
+}
+
+async function predict({ req, res, url }: RequestContext, model: ServedModel, maxBodyBytes: number): Promise<void> {
+  const k = topK(url.searchParams.get('k'));
+  const image = await uploadedImage(req, maxBodyBytes);
   sendJson(res, 200, { top: model.classify(image, k), resize: model.resize, backend: tf.getBackend() });
+}
+
+async function explain({ req, res }: RequestContext, model: ServedModel, maxBodyBytes: number): Promise<void> {
+  const image = await uploadedImage(req, maxBodyBytes);
+  let explained;
+  try {
+    explained = model.explain(image);
+  } catch (err) {
+    if (err instanceof ClassMapsError) throw new HttpError(422, err.message);
+    throw err;
+  }
+  sendJson(res, 200, { ...explainedJson(explained), backend: tf.getBackend() });
 }
 
 function topK(value: string | null): number {

@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 import { modelResize } from '../cli/model_input.js';
+import { explainImages, type ExplainedImage } from '../explain/explain_images.js';
 import { classProbabilities } from '../model/class_probabilities.js';
 import { topClasses, type ClassProbability } from '../model/top_classes.js';
 import { findModelDir } from '../training/find_model_dir.js';
@@ -47,6 +48,11 @@ export class ServedModel {
   /** The k most probable classes of one 28×28 grayscale image. */
   classify(image: Uint8Array, k: number): ClassProbability[] {
     return topClasses(classProbabilities(this.model, image, this.resize), k);
+  }
+
+  /** Every class's confidence map of one 28×28 grayscale image (a ClassMapsError when the model has none to show). */
+  explain(image: Uint8Array): ExplainedImage {
+    return explainImages(tf, this.model, this.resize, [{ name: 'the image', pixels: image }], 'all')[0]!;
   }
 
   parameters(): number {

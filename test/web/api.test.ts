@@ -74,6 +74,12 @@ describe('nin serve API', () => {
     assert.equal(three.top.length, 3, 'k defaults to 3');
   });
 
+  it('POST /api/explain: 422 with the reason when the served model has 1×1 class maps (67×67)', async () => {
+    const response = await api('/api/explain', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: await grayPng(testImagePixels(test, 0)) });
+    assert.equal(response.status, 422);
+    assert.match((await response.json()).error, /each class map is 1×1.*2×2 from \d+ px/);
+  });
+
   it('GET /api/samples: two test images of each class, served as the PNGs of the test split', async () => {
     const { samples } = await (await api('/api/samples')).json();
     assert.equal(samples.length, 20);

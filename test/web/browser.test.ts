@@ -15,7 +15,9 @@ import sharp from 'sharp';
 import { fashionMnistLike } from '../../src/data/image_file.js';
 import { readFashionMnistSplit, TEXT_LABELS, type RawSplit } from '../../src/data/index.js';
 import { useBackend } from '../../src/engine/backend.js';
+import { NiN } from '../../src/model/nin.js';
 import type { ClassProbability } from '../../src/model/top_classes.js';
+import { saveModel } from '../../src/training/model_io.js';
 import type { RunDir } from '../../src/training/run_dir.js';
 import type { NinServer } from '../../src/web/server.js';
 import { grayPng, mkdirp, startTestServer, testImagePixels } from './helpers.js';
@@ -88,7 +90,50 @@ describe('the web page in Chromium', () => {
     shown.forEach((s, i) => assert.ok(Math.abs(s.probability - expected[i]!.probability) < 1e-3, `${s.label}: browser ${s.probability}, Node ${expected[i]!.probability}`));
 
     assert.deepEqual(await seenPixels(), [...testImagePixels(test, index)], 'the model saw the test image unchanged');
+    assert.match((await page.textContent('#map-caption'))!, /^No class map to show: .*\(67×67\) each class map is 1×1.*2×2 from \d+ px/);
+    assert.equal(await page.isHidden('#map'), true);
     await page.screenshot({ path: join(ARTIFACTS, 'classify.png'), fullPage: true });
+  });
+
+  it("classify: a model at 128×128 shows the predicted class's confidence map, and any class's on a click, as Node computes them", async () => {
+    const modelDir = join(work, 'nin128');
+    const untrained = new NiN({ resize: 128, seed: 4, init: 'he', lastBias: 1 }); // maps > 0 from the start
+    await saveModel(untrained.net, modelDir);
+    untrained.net.dispose();
+    const server128 = await startTestServer({ runsDir: join(work, 'runs'), modelDir });
+    try {
+      const png = await grayPng(testImagePixels(test, 2));
+      const response = await fetch(new URL('/api/explain', server128.url), { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+      assert.equal(response.status, 200);
+      const node = (await response.json()) as { predicted: string; mapHeight: number; classes: { label: string; map: number[][] }[] };
+      assert.equal(node.mapHeight, 2);
+
+      await page.goto(server128.url);
+      await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+      const file = join(work, 'test-image-2.png');
+      writeFileSync(file, png);
+      await page.setInputFiles('#file', file);
+      await page.waitForSelector('#map[data-values]:not([hidden])');
+      const shown = () => page.$eval('#map', (c) => ({ label: (c as HTMLCanvasElement).dataset.class!, values: JSON.parse((c as HTMLCanvasElement).dataset.values!) as number[] }));
+      const compare = (s: { label: string; values: number[] }) => {
+        const expected = node.classes.find((c) => c.label === s.label)!.map.flat();
+        s.values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-4, `${s.label} cell ${i}: browser ${v}, Node ${expected[i]}`));
+      };
+      const first = await shown();
+      assert.equal(first.label, node.predicted, 'the predicted class first');
+      compare(first);
+      const other = TEXT_LABELS.find((l) => l !== node.predicted)!;
+      await page.click(`#map-classes button[data-class="${other}"]`);
+      await page.waitForFunction((label) => (document.getElementById('map') as HTMLCanvasElement).dataset.class === label, other);
+      compare(await shown());
+      assert.equal(await page.getAttribute(`#map-classes button[data-class="${other}"]`, 'aria-pressed'), 'true');
+      assert.match((await page.textContent('#map-caption'))!, new RegExp(`^${other}: .* the mean of this 2×2 map`));
+      await page.screenshot({ path: join(ARTIFACTS, 'classify-maps.png'), fullPage: true });
+    } finally {
+      await server128.close();
+      await page.goto(server.url); // the next tests use the trained model's page
+      await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    }
   });
 
   it('classify: a photo-like upload (dark on light, 10× larger) is inverted and fitted as nin predict does it', async () => {

@@ -3,10 +3,22 @@
 import type * as tfjs from '@tensorflow/tfjs';
 
 import { imageToModelInput } from '../../data/model_input.js';
+import { explainImages, type ExplainedImage } from '../../explain/explain_images.js';
+import { ClassMapsError, noMapReason } from '../../model/class_maps.js';
 import { tf } from './tf_global.js';
 
 export class BrowserClassifier {
-  private constructor(private readonly model: tfjs.LayersModel, readonly resize: number, readonly backend: string) {}
+  /** why this model's class maps show nothing (dense head, or 1×1 maps), or undefined when they show where it looks */
+  readonly noMaps: string | undefined;
+
+  private constructor(private readonly model: tfjs.LayersModel, readonly resize: number, readonly backend: string) {
+    try {
+      this.noMaps = noMapReason(model, resize);
+    } catch (err) {
+      if (!(err instanceof ClassMapsError)) throw err;
+      this.noMaps = err.message;
+    }
+  }
 
   static async load(modelUrl: string): Promise<BrowserClassifier> {
     const backend = await startBackend();
@@ -24,6 +36,11 @@ export class BrowserClassifier {
       const x = tf.tensor4d(imageToModelInput(image, this.resize), [1, this.resize, this.resize, 1]);
       return tf.softmax(this.model.predict(x) as tfjs.Tensor).dataSync() as Float32Array;
     });
+  }
+
+  /** Every class's confidence map of a 28×28 grayscale image, as Node's `nin explain` computes them. */
+  explain(image: Uint8ClampedArray): ExplainedImage {
+    return explainImages(tf, this.model, this.resize, [{ name: 'the image', pixels: new Uint8Array(image) }], 'all')[0]!;
   }
 }
 

@@ -1,6 +1,8 @@
 // The classify page: a photo (upload or drop), a drawing or a test-set image → the 28×28 image the model sees →
 // the top-3 classes, all computed in the browser with the saved model.
 import { IMAGE_SIDE } from '../../data/fashion_mnist_files.js';
+import type { ExplainedImage } from '../../explain/explain_images.js';
+import { overlay } from '../../explain/heat_map.js';
 import { topClasses } from '../../model/top_classes.js';
 import { BrowserClassifier } from './browser_classifier.js';
 import { byId, el, fetchJson, percent } from './dom.js';
@@ -28,6 +30,9 @@ const dropZone = byId('drop');
 const seen = byId<HTMLCanvasElement>('seen');
 const results = byId<HTMLOListElement>('top');
 const caption = byId('caption');
+const mapCanvas = byId<HTMLCanvasElement>('map');
+const mapClasses = byId('map-classes');
+const mapCaption = byId('map-caption');
 
 let classifier: BrowserClassifier | undefined;
 
@@ -57,6 +62,38 @@ function classify(source: CanvasImageSource, width: number, height: number, what
   );
   caption.className = '';
   caption.textContent = truth === undefined ? what : `${what} · true label: ${truth}${top[0]!.label === truth ? ' ✓' : ''}`;
+  showMaps(pixels);
+}
+
+/** The predicted class's confidence map over what the model sees, and a button for each class's. */
+function showMaps(pixels: Uint8ClampedArray): void {
+  if (!classifier) return;
+  if (classifier.noMaps) {
+    mapCanvas.hidden = true;
+    mapCaption.textContent = `No class map to show: ${classifier.noMaps}`;
+    return;
+  }
+  const explained = classifier.explain(pixels);
+  const buttons = explained.classes.map((c) => {
+    const button = el('button', { type: 'button', 'data-class': c.label, 'aria-pressed': 'false' }, c.label);
+    button.addEventListener('click', () => drawMap(explained, c.label, buttons));
+    return button;
+  });
+  mapClasses.replaceChildren(...buttons);
+  drawMap(explained, explained.predicted, buttons);
+}
+
+function drawMap(explained: ExplainedImage, label: string, buttons: HTMLButtonElement[]): void {
+  const c = explained.classes.find((k) => k.label === label)!;
+  const side = explained.side;
+  mapCanvas.width = mapCanvas.height = side;
+  mapCanvas.getContext('2d')!.putImageData(new ImageData(overlay(explained.input, side, c.map, explained.height, explained.width, explained.range), side), 0, 0);
+  mapCanvas.hidden = false;
+  // the map's numbers, for whoever wants to check them against Node's (POST /api/explain)
+  Object.assign(mapCanvas.dataset, { class: c.label, height: String(explained.height), width: String(explained.width), values: JSON.stringify(Array.from(c.map)) });
+  buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.class === label)));
+  mapCaption.textContent = `${c.label}: ${percent(c.probability)}, score ${c.logit.toFixed(3)} = the mean of this ` +
+    `${explained.height}×${explained.width} map${label === explained.predicted ? ' (the prediction)' : ''}; blue to red spans the smallest to the largest value of any class's map`;
 }
 
 async function classifyFile(file: File): Promise<void> {
