@@ -1,3 +1,4 @@
+import { EngineUnavailableError } from '../engine/addon.js';
 import { cpuHasBf16, type Precision, useBackend } from '../engine/backend.js';
 import { choice, UsageError } from './args.js';
 
@@ -27,6 +28,11 @@ export async function activateBackend(value: string | undefined, precisionValue?
     process.stderr.write('nin: --precision auto: this CPU has no AVX512-BF16, computing in fp32\n');
     precision = 'fp32';
   }
-  await useBackend(name, { precision });
+  try {
+    await useBackend(name, { precision });
+  } catch (err) {
+    if (!(err instanceof EngineUnavailableError)) throw err;
+    throw new EngineUnavailableError(`${err.message} Or run without it: --backend cpu (much slower).`);
+  }
   return name;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `nin` command: summary | train | eval | predict | explain | compare | serve. Every error prints one line (a stack trace
-// only with NIN_DEBUG set): bad options, input files, models or output directories exit 2, a diverged training run 3, a run
+// only with NIN_DEBUG set): bad options, input files, models or output directories, and a missing oneDNN addon exit 2, a diverged training run 3, a run
 // stopped by SIGINT/SIGTERM 130/143 (after writing its checkpoint), anything else — a bug — 1.
 import { UsageError } from './args.js';
 import { compare, compareHelp } from './compare.js';
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
-const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError'];
+const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError'];
 
 function exitCodeOf(err: Error): number {
   if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;

@@ -1,8 +1,9 @@
 // The one place that loads the native addon (build/Release/onednn.node) and the one description of what it
 // exports. Every array argument is a dense float32 TypedArray in TF.js layout (NHWC activations, HWIO filters);
 // outputs are allocated by the caller and written in place.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
@@ -49,21 +50,29 @@ export interface OneDnnAddon {
 // NIN_ONEDNN_ADDON points at another build of the addon (and lets tests simulate a missing one).
 const addonPath =
   process.env.NIN_ONEDNN_ADDON ?? fileURLToPath(new URL('../../../build/Release/onednn.node', import.meta.url));
+/** Where scripts/build-addon.mjs keeps the reason it did not build the addon (build/addon-skipped.txt). */
+const skipReasonPath = join(dirname(dirname(addonPath)), 'addon-skipped.txt');
 let loaded: OneDnnAddon | undefined;
 
-/** Loads the addon once; throws an error that says what to install when it cannot. */
+/** The native addon cannot be had: not built (the reason, when the build kept one), or not loadable. */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+}
+
+/** Loads the addon once; throws an EngineUnavailableError that says why and what to install when it cannot. */
 export function loadAddon(): OneDnnAddon {
   if (loaded) return loaded;
   if (!existsSync(addonPath)) {
-    throw new Error(
-      `the onednn backend needs the native addon ${addonPath}, which was not built. ` +
+    const reason = existsSync(skipReasonPath) ? ` (the install skipped it: ${readFileSync(skipReasonPath, 'utf8').trim()})` : '';
+    throw new EngineUnavailableError(
+      `the onednn backend needs the native addon ${addonPath}, which was not built${reason}. ` +
         'Install oneDNN (apt-get install libdnnl-dev) and rebuild it with `npm rebuild` (or `npm ci`).',
     );
   }
   try {
     loaded = createRequire(import.meta.url)(addonPath) as OneDnnAddon;
   } catch (err) {
-    throw new Error(
+    throw new EngineUnavailableError(
       `the onednn backend's addon ${addonPath} failed to load (${(err as Error).message}). ` +
         'Is oneDNN installed (apt-get install libdnnl-dev)? Rebuild with `npm rebuild`.',
     );

@@ -9,6 +9,7 @@ import { totalmem } from 'node:os';
 import { loadAddon, type OneDnnAddon } from './addon.js';
 import { Bf16Storage } from './bf16_storage.js';
 import { BufferPool } from './buffer_pool.js';
+import { backendScoped } from './gradients/backend_scoped.js';
 import { fusedConv2DGradConfig } from './gradients/FusedConv2D_grad.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
@@ -124,20 +125,21 @@ export class OneDnnBackend extends MathBackendCPU {
 let registered = false;
 
 /**
- * Registers the `onednn` backend and its kernels (idempotent). Throws, naming the package to install, when the
- * addon is unavailable; the `cpu` backend stays usable either way.
+ * Registers the `onednn` backend and its kernels (idempotent: the first call's priority stays). Throws, naming the
+ * package to install, when the addon is unavailable; the `cpu` backend stays usable either way. At the default
+ * priority 0 TF.js uses it only when asked (useBackend, tf.setBackend); above cpu's 1 it becomes TF.js's default.
  */
-export function registerOnednnBackend(): void {
+export function registerOnednnBackend({ priority = 0 }: { priority?: number } = {}): void {
   if (registered) return;
   const addon = loadAddon();
-  tf.registerBackend(BACKEND_NAME, () => new OneDnnBackend(addon), 0);
+  tf.registerBackend(BACKEND_NAME, () => new OneDnnBackend(addon), priority);
   tf.copyRegisteredKernels('cpu', BACKEND_NAME);
   for (const kernel of nativeKernels) {
     if (tf.getKernel(kernel.kernelName, BACKEND_NAME)) tf.unregisterKernel(kernel.kernelName, BACKEND_NAME);
     tf.registerKernel({ ...kernel, backendName: BACKEND_NAME });
   }
-  tf.registerGradient(reluGradConfig);
-  tf.registerGradient(fusedConv2DGradConfig);
+  tf.registerGradient(backendScoped(BACKEND_NAME, reluGradConfig)); // other backends keep TF.js's
+  tf.registerGradient(fusedConv2DGradConfig); // TF.js has none: FusedConv2DLayer trains through it on every backend
   registered = true;
 }
 

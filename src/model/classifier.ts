@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { type KernelInit, withInitSeed } from './layers.js';
+import { classifierMetadata } from './model_metadata.js';
 import { type Batch, Module, type StepMetrics } from './module.js';
 
 /** What every image classifier of the chapter is built from. */
@@ -110,6 +111,7 @@ export abstract class ImageClassifier extends Classifier {
     this.labelSmoothing = labelSmoothing;
     this.tta = tta;
     this.net = withInitSeed(seed, () => build(resize, numClasses, lastBias), init);
+    this.net.setUserDefinedMetadata(classifierMetadata(this.constructor.name, resize, numClasses)); // saved in model.json
   }
 }
 

@@ -27,14 +27,19 @@ export async function saveModel(
   dir: string,
   extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<void> {
-  const parent = dirname(dir);
-  const tmp = temporaryPath(dir);
-  try {
-    makeDirectories(parent);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
+  await model.save(fileSaveHandler(dir, extraFiles));
+}
+
+/** A TF.js IOHandler that writes model.json and weights.bin (and `extraFiles`) into `dir`, atomically and durably. */
+export function fileSaveHandler(dir: string, extraFiles: Record<string, string | Uint8Array> = {}): tf.io.IOHandler {
+  return {
+    save: async (artifacts) => {
+      const parent = dirname(dir);
+      const tmp = temporaryPath(dir);
+      try {
+        makeDirectories(parent);
+        rmSync(tmp, { recursive: true, force: true });
+        mkdirSync(tmp);
         const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);
         writeSynced(join(tmp, WEIGHTS_BIN), weights);
         const modelJson = {
@@ -44,23 +49,24 @@ export async function saveModel(
           convertedBy: artifacts.convertedBy,
           weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs }],
           ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+          ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
         };
         writeSynced(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
+        for (const [name, content] of Object.entries(extraFiles)) writeSynced(join(tmp, name), content);
+        syncDirectory(tmp);
+        const old = `${dir}.old`;
+        rmSync(old, { recursive: true, force: true });
+        if (existsSync(dir)) renameSync(dir, old);
+        renameSync(tmp, dir);
+        syncDirectory(parent);
+        rmSync(old, { recursive: true, force: true });
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-      }),
-    );
-    for (const [name, content] of Object.entries(extraFiles)) writeSynced(join(tmp, name), content);
-    syncDirectory(tmp);
-    const old = `${dir}.old`;
-    rmSync(old, { recursive: true, force: true });
-    if (existsSync(dir)) renameSync(dir, old);
-    renameSync(tmp, dir);
-    syncDirectory(parent);
-    rmSync(old, { recursive: true, force: true });
-  } catch (error) {
-    discard(tmp); // on a full disk, give the space back at once
-    throw outputError(`cannot write ${dir}`, error);
-  }
+      } catch (error) {
+        discard(tmp); // on a full disk, give the space back at once
+        throw outputError(`cannot write ${dir}`, error);
+      }
+    },
+  };
 }
 
 /** `dir`, or the previous version `<dir>.old` when a save was interrupted between its two renames. */
@@ -114,6 +120,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         convertedBy: json.convertedBy,
         weightSpecs: specs,
         weightData: weightData.buffer,
+        ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
       };
     },
   };

@@ -1,8 +1,8 @@
 // Loading the native addon and calling it directly: a missing or broken addon gives an error that names the
 // package to install while the cpu backend keeps working, and bad arguments raise JS errors instead of crashing.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -57,6 +57,40 @@ describe('a missing or unloadable addon', () => {
     assert.match(r.secondError ?? 'resolved', /libdnnl-dev/, 'asking again rejects again (no half-registered backend)');
     assert.equal(r.backend, 'cpu');
     assert.deepEqual(r.sum, [4, 6.5]);
+  });
+
+  it('an install that skipped the build keeps its reason, and the error and the CLI give it (exit 2, naming --backend cpu)', async () => {
+    // the real build script, in a copy of the package layout, with a DNNL_ROOT that has no oneDNN
+    const pkg = join(dir, 'pkg');
+    mkdirSync(join(pkg, 'scripts'), { recursive: true });
+    copyFileSync(join(repoRoot, 'scripts', 'build-addon.mjs'), join(pkg, 'scripts', 'build-addon.mjs'));
+    const build = spawnSync(process.execPath, [join(pkg, 'scripts', 'build-addon.mjs')], { cwd: pkg, encoding: 'utf8', env: { ...process.env, DNNL_ROOT: '/nonexistent' } });
+    assert.equal(build.status, 0, 'a skipped addon does not fail the install');
+    assert.match(build.stderr, /skipping the oneDNN addon: DNNL_ROOT=\/nonexistent has no include\/dnnl\.hpp/);
+    const addon = join(pkg, 'build', 'Release', 'onednn.node');
+    const r = await childWithAddon(addon);
+    assert.match(r.error ?? 'resolved', /which was not built \(the install skipped it: DNNL_ROOT=\/nonexistent has no include\/dnnl\.hpp\)\. Install oneDNN \(apt-get install libdnnl-dev\)/);
+    assert.equal(r.backend, 'cpu');
+
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'nin.js'), 'train', '--resize', '67', '--epochs', '1', '--limit-train', '64', '--out', join(dir, 'run')],
+      { encoding: 'utf8', env: { ...process.env, NIN_ONEDNN_ADDON: addon, NIN_DEBUG: '' } });
+    assert.equal(cli.status, 2, cli.stderr);
+    assert.match(cli.stderr, /^nin: error: the onednn backend needs the native addon .*libdnnl-dev.*Or run without it: --backend cpu/);
+    assert.equal(cli.stderr.trim().split('\n').length, 1, 'one line');
+  });
+
+  it("import 'nin-d2l/onednn' makes onednn TF.js's default; without the addon TF.js stays on cpu, with one warning", async () => {
+    const entry = new URL('../../src/onednn.js', import.meta.url).href;
+    const script = `import * as tf from '@tensorflow/tfjs'; await import(${JSON.stringify(entry)}); await tf.ready(); console.log(tf.getBackend());`;
+    const child = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } });
+    const present = child({});
+    assert.equal(present.stdout.trim(), 'onednn', present.stderr);
+    const missing = child({ NIN_ONEDNN_ADDON: '/nonexistent/onednn.node' });
+    assert.equal(missing.status, 0);
+    assert.equal(missing.stdout.trim().split('\n').at(-1), 'cpu');
+    const warnings = missing.stderr.split('\n').filter((l) => l.startsWith('nin-d2l/onednn:'));
+    assert.equal(warnings.length, 1, missing.stderr);
+    assert.match(warnings[0]!, /libdnnl-dev.*TF\.js will compute on its cpu backend/);
   });
 
   it('a file that is not a loadable addon also rejects naming libdnnl-dev; cpu still works', async () => {

@@ -1,8 +1,9 @@
-// ReLU's gradient, replacing TF.js's stock one (mul(dy, cast(step(x)))) for every backend:
+// ReLU's gradient on onednn, in place of TF.js's (mul(dy, cast(step(x)))), which other backends keep
+// (backend_scoped.ts); `reluGrad` also serves FusedConv2D's gradient on every backend:
 // - it saves the ReLU's output instead of its input: y > 0 exactly where x > 0, and y is kept alive anyway as the
 //   next layer's input, so the pre-activation tensor of each conv layer can be freed right after the forward pass;
 // - on `onednn` it is one native pass (ReluGrad) instead of three (Step, Cast, Multiply).
-// Other backends compute the stock formula on y, which gives the same values.
+// Elsewhere reluGrad computes the stock formula on y, which gives the same values.
 import * as tf from '@tensorflow/tfjs-core';
 
 export const RELU_GRAD = 'ReluGrad';
