@@ -14,6 +14,7 @@ import { readFashionMnistSplit, TEXT_LABELS } from '../../src/data/index.js';
 import { useBackend } from '../../src/engine/backend.js';
 import { AlexNet } from '../../src/model/alexnet.js';
 import { NiN } from '../../src/model/nin.js';
+import { VGG, VGG11_SMALL } from '../../src/model/vgg.js';
 import { saveModel } from '../../src/training/model_io.js';
 import { nin } from '../support/nin_cli.js';
 import { testImagePixels } from '../web/helpers.js';
@@ -23,12 +24,12 @@ interface JsonImage { image: string; truth?: string; predicted: string; inputSid
 
 describe('nin explain', () => {
   const work = mkdtempSync(join(tmpdir(), 'nin-explain-'));
-  const ninDir = join(work, 'nin128'), smallDir = join(work, 'nin67'), alexDir = join(work, 'alexnet');
+  const ninDir = join(work, 'nin128'), smallDir = join(work, 'nin67'), alexDir = join(work, 'alexnet'), vggDir = join(work, 'vgg');
   const imageFile = join(work, 'coat.png');
 
   before(async () => {
     await useBackend('onednn');
-    for (const [model, dir] of [[new NiN({ resize: 128, seed: 2, init: 'he', lastBias: 1 }), ninDir], [new NiN({ resize: 67, seed: 2 }), smallDir], [new AlexNet({ resize: 67, seed: 2 }), alexDir]] as const) {
+    for (const [model, dir] of [[new NiN({ resize: 128, seed: 2, init: 'he', lastBias: 1 }), ninDir], [new NiN({ resize: 67, seed: 2 }), smallDir], [new AlexNet({ resize: 67, seed: 2 }), alexDir], [new VGG({ resize: 67, seed: 2, arch: VGG11_SMALL }), vggDir]] as const) {
       await saveModel(model.net, dir);
       model.net.dispose();
     }
@@ -84,6 +85,7 @@ describe('nin explain', () => {
       [['--model', ninDir, '--test-index', '0', '--top', '11'], /--top must be an integer from 1 to 10/],
       [['--model', ninDir], /give at least one image file/],
       [['--model', alexDir, '--test-index', '0'], /no class maps: its class scores come from fully connected layers/],
+      [['--model', vggDir, '--test-index', '0'], /no class maps: its class scores come from fully connected layers/],
       [['--model', smallDir, '--test-index', '0'], /each class map is 1×1.*2×2 from \d+ px/],
     ];
     for (const [args, message] of cases) {
