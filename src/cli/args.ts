@@ -2,6 +2,8 @@
 // one-line UsageError (exit code 2), never a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { didYouMean } from './did_you_mean.js';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -9,9 +11,12 @@ export class UsageError extends Error {
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(argv: string[], options: Options, allowPositionals = false) {
+  const all: Options = { help: { type: 'boolean', short: 'h' }, ...options };
   try {
-    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options: all, allowPositionals, strict: true });
   } catch (err) {
+    const unknown = /^Unknown option '--([^']+)'/.exec((err as Error).message);
+    if (unknown) throw new UsageError(`unknown option '--${unknown[1]}'${didYouMean(unknown[1]!, Object.keys(all), '--')}; --help lists the options`);
     throw new UsageError((err as Error).message);
   }
 }

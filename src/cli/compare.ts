@@ -8,7 +8,7 @@ import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { augmentation, recipePreset, RECIPE_NAMES } from '../training/recipe.js';
 import { svgToPng } from '../training/plot.js';
-import { choice, int, parse, UsageError } from './args.js';
+import { choice, int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
 export const compareHelp = `nin compare [options]
@@ -36,13 +36,15 @@ compare.json, compare.md, compare.svg and compare.png (accuracy against paramete
   --json              print the report as JSON instead of the table
 ${backendHelp}`;
 
+export const compareOptions = {
+  models: { type: 'string' }, resize: { type: 'string' }, 'timing-batch': { type: 'string' }, 'timing-steps': { type: 'string' },
+  train: { type: 'boolean' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'limit-train': { type: 'string' },
+  'limit-test': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' },
+  json: { type: 'boolean' }, recipe: { type: 'string' }, ...backendOption,
+} satisfies Options;
+
 export async function compare(argv: string[]): Promise<void> {
-  const { values } = parse(argv, {
-    models: { type: 'string' }, resize: { type: 'string' }, 'timing-batch': { type: 'string' }, 'timing-steps': { type: 'string' },
-    train: { type: 'boolean' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'limit-train': { type: 'string' },
-    'limit-test': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' },
-    json: { type: 'boolean' }, recipe: { type: 'string' }, ...backendOption,
-  });
+  const { values } = parse(argv, compareOptions);
   if (values.help) return void console.log(compareHelp);
   const v = values as Record<string, string | undefined>;
   const flags = values as Record<string, boolean | undefined>;

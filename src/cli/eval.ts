@@ -5,8 +5,8 @@ import { classScoreStats, flipAveraged } from '../model/classifier.js';
 import { addBatch, classHealth, emptyTotals } from '../training/class_health.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
-import { choice, int, parse, UsageError } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { choice, int, type Options, parse, UsageError } from './args.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';
 
 export const evalHelp = `nin eval --model DIR [--data-dir DIR] [--limit-test N] [--batch-size B] [--tta on|off] [--json]
@@ -15,13 +15,22 @@ export const evalHelp = `nin eval --model DIR [--data-dir DIR] [--limit-test N] 
 Evaluates a saved model (a run directory or a model directory) on the Fashion-MNIST test split: accuracy,
 per-class accuracy, the confusion matrix (rows: true class, columns: predicted class), and the classes that are
 dead (score 0 for every test image: no gradient reaches them in training) or never predicted.
---tta on averages the logits of each image and its mirror image (flip test-time augmentation; default off).`;
+  --model DIR         a run directory (its model, else its newest checkpoint) or a model directory (required)
+  --data-dir DIR      Fashion-MNIST idx files (default: as nin train finds them)
+  --limit-test N      only the first N test images (default all 10,000)
+  --batch-size B      images per forward pass (default 256)
+  --tta on|off        on: average the logits of each image and its mirror image (flip test-time augmentation;
+                      default off)
+  --json              print the results as JSON
+${backendHelp}`;
+
+export const evalOptions = {
+  model: { type: 'string' }, 'data-dir': { type: 'string' }, 'limit-test': { type: 'string' },
+  'batch-size': { type: 'string' }, json: { type: 'boolean' }, tta: { type: 'string' }, ...backendOption,
+} satisfies Options;
 
 export async function evaluate(argv: string[]): Promise<void> {
-  const { values } = parse(argv, {
-    model: { type: 'string' }, 'data-dir': { type: 'string' }, 'limit-test': { type: 'string' },
-    'batch-size': { type: 'string' }, json: { type: 'boolean' }, tta: { type: 'string' }, ...backendOption,
-  });
+  const { values } = parse(argv, evalOptions);
   if (values.help) return void console.log(evalHelp);
   const v = values as Record<string, string | undefined>;
   if (!v.model) throw new UsageError('--model DIR is required');

@@ -11,7 +11,7 @@ import { gridSize, mapGridPng } from '../explain/map_grid.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
 import { outputError } from '../training/output_error.js';
-import { int, parse, UsageError } from './args.js';
+import { int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';
 
@@ -21,6 +21,7 @@ Shows where NiN looks: the class confidence maps of its last block (one channel 
 pooling turns into the class scores; Lin et al., "Visualization of NIN"), upsampled and laid over what the model
 sees, with class names and probabilities, in one PNG grid: a row per image, a column per class map. Images are
 PNG or JPEG files (made to look like Fashion-MNIST, as nin predict does) or test-set images by index.
+  --model DIR         a run directory (its model, else its newest checkpoint) or a model directory (required)
   --test-index N,...  test-set images (0–9999), also repeatable
   --class NAME        only this class's map (${TEXT_LABELS.join(', ')})
   --top K             only the K most probable classes' maps (default: all ${TEXT_LABELS.length}, in class order)
@@ -31,11 +32,13 @@ ${backendHelp}
 Models whose scores come from dense layers (AlexNet, VGG) have no class maps, and NiN's maps are 1×1 (nothing
 to show) below about 100 px of input; the error says which input sizes give maps.`;
 
+export const explainOptions = {
+  model: { type: 'string' }, 'test-index': { type: 'string', multiple: true }, class: { type: 'string' },
+  top: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, ...backendOption,
+} satisfies Options;
+
 export async function explain(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, {
-    model: { type: 'string' }, 'test-index': { type: 'string', multiple: true }, class: { type: 'string' },
-    top: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, ...backendOption,
-  }, true);
+  const { values, positionals } = parse(argv, explainOptions, true);
   if (values.help) return void console.log(explainHelp);
   const v = values as Record<string, string | string[] | boolean | undefined>;
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');

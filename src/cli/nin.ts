@@ -1,30 +1,16 @@
 #!/usr/bin/env node
-// The `nin` command: summary | train | eval | predict | explain | compare | serve. Every error prints one line (a stack trace
+// The `nin` command: summary | train | eval | predict | explain | compare | serve | export. Every error prints one line (a stack trace
 // only with NIN_DEBUG set): bad options, input files, models or output directories, and a missing oneDNN addon exit 2, a diverged training run 3, a run
 // stopped by SIGINT/SIGTERM 130/143 (after writing its checkpoint), anything else — a bug — 1.
+import { PACKAGE_VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { compare, compareHelp } from './compare.js';
-import { evalHelp, evaluate } from './eval.js';
-import { explain, explainHelp } from './explain.js';
-import { predict, predictHelp } from './predict.js';
-import { serve, serveHelp } from './serve.js';
-import { summary, summaryHelp } from './summary.js';
+import { COMMANDS as commands } from './commands.js';
+import { didYouMean } from './did_you_mean.js';
 import { SIGNAL_EXIT_CODES } from './stop_on_signals.js';
-import { train, trainHelp } from './train.js';
-
-const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
-  summary: { run: summary, help: summaryHelp },
-  train: { run: train, help: trainHelp },
-  eval: { run: evaluate, help: evalHelp },
-  predict: { run: predict, help: predictHelp },
-  explain: { run: explain, help: explainHelp },
-  compare: { run: compare, help: compareHelp },
-  serve: { run: serve, help: serveHelp },
-};
 
 const usage = `nin: Network in Network (d2l chapter) on Fashion-MNIST, TF.js + oneDNN
 
-usage: nin <command> [options]     (nin <command> --help for its options)
+usage: nin <command> [options]     (nin <command> --help for its options; nin --version)
 
 ${Object.values(commands).map((c) => '  ' + c.help.split('\n')[0]).join('\n')}`;
 
@@ -34,14 +20,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v') {
+    console.log(PACKAGE_VERSION);
+    return 0;
+  }
   const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
+  if (!command) throw new UsageError(`unknown command '${name}'${didYouMean(name, Object.keys(commands))} (commands: ${Object.keys(commands).join(', ')})`);
   await command.run(rest);
   return 0;
 }
 
 /** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
-const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError'];
+const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError', 'OnnxExportError'];
 
 function exitCodeOf(err: Error): number {
   if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;

@@ -3,18 +3,23 @@ import { classProbabilities } from '../model/class_probabilities.js';
 import { topClasses } from '../model/top_classes.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
-import { parse, UsageError } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { type Options, parse, UsageError } from './args.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { modelResize } from './model_input.js';
 
 export const predictHelp = `nin predict --model DIR IMAGE... [--json] [--backend onednn|cpu] [--precision fp32|bf16|auto]
 
 Classifies PNG or JPEG images with a saved model. Each image is made to look like Fashion-MNIST (grayscale,
 fitted into 28×28 on a dark background, inverted when its background is light), then resized like the training
-data. Prints the top-3 classes with probabilities.`;
+data. Prints the top-3 classes with probabilities.
+  --model DIR         a run directory (its model, else its newest checkpoint) or a model directory (required)
+  --json              print the classes and probabilities as JSON
+${backendHelp}`;
+
+export const predictOptions = { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption } satisfies Options;
 
 export async function predict(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption }, true);
+  const { values, positionals } = parse(argv, predictOptions, true);
   if (values.help) return void console.log(predictHelp);
   const v = values as Record<string, string | boolean | undefined>;
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
 import { startServer } from '../web/server.js';
-import { int, parse, UsageError } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { int, type Options, parse, UsageError } from './args.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
 export const serveHelp = `nin serve [--model DIR] [--runs DIR] [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--backend onednn|cpu]
 
@@ -17,13 +17,16 @@ GET /api/runs/ID/metrics) computes in Node on the chosen backend.
   --host HOST     address to listen on (default 127.0.0.1: this machine only)
   --port N        port (default 8080; 0 picks a free one)
   --data-dir DIR  Fashion-MNIST idx files for the test-set strip (default: as nin train finds them)
-  --backend NAME  onednn (default) or cpu, for POST /api/predict`;
+  --backend, --precision: where POST /api/predict and /api/explain compute:
+${backendHelp}`;
+
+export const serveOptions = {
+  model: { type: 'string' }, runs: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+  'data-dir': { type: 'string' }, ...backendOption,
+} satisfies Options;
 
 export async function serve(argv: string[]): Promise<void> {
-  const { values } = parse(argv, {
-    model: { type: 'string' }, runs: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-    'data-dir': { type: 'string' }, ...backendOption,
-  });
+  const { values } = parse(argv, serveOptions);
   if (values.help) return void console.log(serveHelp);
   const v = values as Record<string, string | undefined>;
   const port = int(v.port, 'port', { min: 0, fallback: 8080 });

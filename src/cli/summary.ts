@@ -1,17 +1,21 @@
 import { networkCost } from '../model/cost.js';
 import { MODEL_NAMES, MODELS } from '../model/zoo.js';
-import { choice, parse } from './args.js';
-import { activateBackend, backendOption } from './backend_option.js';
+import { choice, type Options, parse } from './args.js';
+import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { resizeOption } from './resize_option.js';
 
 export const summaryHelp = `nin summary [--model NAME] [--resize N] [--backend onednn|cpu]
 
-Builds the model (default nin; also ${MODEL_NAMES.filter((n) => n !== 'nin').join(', ')}) for N×N grayscale inputs (default 224,
-the chapter's size), walks a random 1×N×N×1 input through the top-level layers printing each output shape, and
-prints the parameter count and the multiply-accumulates per image.`;
+Builds the model for N×N grayscale inputs, walks a random 1×N×N×1 input through the top-level layers printing
+each output shape, and prints the parameter count and the multiply-accumulates per image.
+  --model NAME        ${MODEL_NAMES.join(', ')} (default nin)
+  --resize N          image side (default 224, the chapter's size)
+${backendHelp}`;
+
+export const summaryOptions = { model: { type: 'string' }, resize: { type: 'string' }, ...backendOption } satisfies Options;
 
 export async function summary(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { model: { type: 'string' }, resize: { type: 'string' }, ...backendOption });
+  const { values } = parse(argv, summaryOptions);
   if (values.help) return void console.log(summaryHelp);
   const v = values as Record<string, string | undefined>;
   const name = choice(v.model, 'model', MODEL_NAMES, 'nin');

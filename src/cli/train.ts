@@ -11,7 +11,7 @@ import { runRecord } from '../training/run_record.js';
 import { augmentation, describeRecipe, modelSettings, recipePreset, type Recipe } from '../training/recipe.js';
 import { lowerRate, Trainer } from '../training/trainer.js';
 import { DivergenceError, TrainingInterrupted } from '../training/training_stopped.js';
-import { choice, int, parse, positiveNumber, UsageError } from './args.js';
+import { choice, int, type Options, parse, positiveNumber, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { recipeFromOptions, recipeHelp, recipeOption } from './recipe_options.js';
 import { MAX_RESIZE, resizeOption } from './resize_option.js';
@@ -67,13 +67,15 @@ export interface TrainConfig {
 /** Options a resumed run may change: the rest would make it a different run. */
 const RESUMABLE = ['epochs', 'lr', 'checkpoint-every', 'keep', 'backend', 'precision', 'resume'];
 
+export const trainOptions = {
+  epochs: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' }, resize: { type: 'string' },
+  seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, 'limit-train': { type: 'string' },
+  'limit-test': { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+  keep: { type: 'string' }, model: { type: 'string' }, ...backendOption, ...recipeOption,
+} satisfies Options;
+
 export async function train(argv: string[]): Promise<void> {
-  const { values } = parse(argv, {
-    epochs: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' }, resize: { type: 'string' },
-    seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, 'limit-train': { type: 'string' },
-    'limit-test': { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
-    keep: { type: 'string' }, model: { type: 'string' }, ...backendOption, ...recipeOption,
-  });
+  const { values } = parse(argv, trainOptions);
   if (values.help) return void console.log(trainHelp);
   const v = values as Record<string, string | undefined>;
   const { run, config } = v.resume !== undefined ? resumedRun(v) : newRun(v);

@@ -101,7 +101,8 @@ export class OneDnnBackend extends MathBackendCPU {
 
   /** A tensor's storage as it is: unlike `data.get(dataId).values`, never writes deferred float32 values. */
   storedValues(dataId: DataId): BackendValues | undefined {
-    return this.deferredValues.get(dataId) ?? this.data.get(dataId)?.values;
+    // `has` first: `data.get` of an id this backend does not hold asks the engine to move it here, which reads it here
+    return this.deferredValues.get(dataId) ?? (this.data.has(dataId) ? this.data.get(dataId)!.values : undefined);
   }
 
   override disposeData(dataId: DataId, force = false): boolean {

@@ -51,6 +51,22 @@ export function isOneDnnGeometry(c: backend_util.Conv2DInfo): boolean {
   );
 }
 
+/**
+ * Pooling geometries oneDNN computes as TF.js's cpu does: besides `isOneDnnGeometry`, every padding smaller than the
+ * window, so that no window lies wholly in the padding (oneDNN rejects that for average pooling and gives -FLT_MAX
+ * for max pooling, where TF.js pools what the window's clamped edges reach).
+ */
+export function isOneDnnPoolGeometry(c: backend_util.Conv2DInfo): boolean {
+  const p = c.padInfo;
+  return isOneDnnGeometry(c) && Math.max(p.top, p.bottom) < c.filterHeight && Math.max(p.left, p.right) < c.filterWidth;
+}
+
+/** Whether a pooling geometry pads the input at all. */
+export function hasPadding(c: backend_util.Conv2DInfo): boolean {
+  const p = c.padInfo;
+  return p.top + p.bottom + p.left + p.right > 0;
+}
+
 /** Channels-last convolutions with a geometry oneDNN accepts. */
 export function isNativeConv(c: backend_util.Conv2DInfo): boolean {
   return c.dataFormat === 'channelsLast' && isOneDnnGeometry(c);

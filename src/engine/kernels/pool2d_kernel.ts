@@ -4,7 +4,7 @@
 import { AvgPool, AvgPoolGrad, backend_util, MaxPool, MaxPoolGrad, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { PoolKind } from '../addon.js';
-import { isOneDnnGeometry, poolGeometry } from '../geometry.js';
+import { hasPadding, isOneDnnPoolGeometry, poolGeometry } from '../geometry.js';
 import { computeInput, computeOutput, deferredInput, f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 type PoolAttrs = {
@@ -19,7 +19,7 @@ function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInf
   if (!isFloat32(x) || x.shape.length !== 4) return null;
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
   const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  return isOneDnnGeometry(info) ? info : null;
+  return isOneDnnPoolGeometry(info) ? info : null;
 }
 
 // x: [N, H, W, C] → [N, OH, OW, C]
@@ -35,11 +35,13 @@ function forward(kernelName: string, kind: PoolKind) {
 }
 
 // dy: [N, OH, OW, C], input: [N, H, W, C] → dx: [N, H, W, C]. Max pooling recomputes its argmax natively from
-// `input` (see native/pool2d.cc); TF.js's saved `output` is not needed.
+// `input` (see native/pool2d.cc); TF.js's saved `output` is not needed. TF.js's cpu divides an average pool's
+// gradient by the whole window even where the window covers padding (its forward pass divides by the pixels
+// covered, as oneDNN does in both): padded average-pool gradients go to the cpu kernel, to give its numbers.
 function backward(kernelName: string, kind: PoolKind) {
   return nativeKernel<{ dy: TensorInfo; input: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { dy, input }, attrs, backend: b }) => {
     const info = isFloat32(dy) ? nativePoolInfo(input, attrs) : null;
-    if (!info) return null;
+    if (!info || (kind === 'avg' && hasPadding(info))) return null;
     const xBf16 = kind === 'max' ? deferredInput(b, input) : undefined;
     return xBf16
       ? computeOutput(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, poolGeometry(info)))
