@@ -22,6 +22,8 @@ export {
   type FashionMNISTOptions, type RawSplit, type TextLabel,
 } from './data/index.js';
 
+export { ONNX_INPUT, OnnxExportError, toOnnx, type OnnxExportOptions } from './export/onnx_export.js';
+
 export { explainImages, explainedJson, type ClassChoice, type ExplainedImage, type ImageToExplain } from './explain/explain_images.js';
 
 export { ModelFileError, fileHandler, fileSaveHandler, loadModel, saveModel } from './training/model_io.js';
@@ -36,3 +38,5 @@ export {
   BACKEND_NAME, cpuHasBf16, engineInfo, getPrecision, PRECISIONS, registerOnednnBackend, setNumThreads, setPrecision,
   useBackend, type Precision,
 } from './engine/backend.js';
+
+export { PACKAGE_VERSION } from './version.js';

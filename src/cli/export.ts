@@ -5,7 +5,6 @@ import { ONNX_INPUT, toOnnx } from '../export/onnx_export.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
 import { outputError } from '../training/output_error.js';
-import { PACKAGE_VERSION } from '../version.js';
 import { choice, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendOption } from './backend_option.js';
 
@@ -33,7 +32,7 @@ export async function exportModel(argv: string[]): Promise<void> {
   const dir = findModelDir(v.model);
   const model = await loadModel(dir);
   const out = v.out ?? join(dir, 'model.onnx');
-  const onnx = toOnnx(model, { producerVersion: PACKAGE_VERSION });
+  const onnx = toOnnx(model);
   try {
     writeFileSync(out, onnx);
   } catch (error) {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { type Attribute, modelBytes, type Node, tensor, valueInfo } from './onnx_proto.js';
 import type { Field } from './protobuf.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 export class OnnxExportError extends Error {
   override name = 'OnnxExportError';
@@ -174,12 +175,12 @@ function mapLayer(g: GraphBuilder, layer: tf.layers.Layer): void {
 export interface OnnxExportOptions {
   /** the output's name in the graph (default 'logits') */
   outputName?: string;
-  /** written as the model's producer_version */
-  producerVersion: string;
+  /** written as the model's producer_version (default: this package's version) */
+  producerVersion?: string;
 }
 
 /** The ONNX file of a Sequential TF.js model: one float32 input (NHWC, batch symbolic) and one output. */
-export function toOnnx(model: tf.LayersModel, { outputName = 'logits', producerVersion }: OnnxExportOptions): Uint8Array {
+export function toOnnx(model: tf.LayersModel, { outputName = 'logits', producerVersion = PACKAGE_VERSION }: OnnxExportOptions = {}): Uint8Array {
   const inputShape = (model.inputs[0]!.shape as (number | null)[]).slice(1) as number[];
   if (inputShape.length !== 3) throw new OnnxExportError(`the model takes ${inputShape.length + 1}-D input, not images (NHWC)`);
   const g = new GraphBuilder(ONNX_INPUT, 'NHWC', inputShape);

@@ -3,7 +3,7 @@
 // tsc, and a few training steps from plain ESM with `import 'nin-d2l/onednn'` making onednn TF.js's default.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,12 +29,12 @@ describe('the npm package', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships what runs: the compiled library, its types, the CLI, the server pages, the addon sources; no tests or benchmarks', () => {
-    for (const path of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/onednn.js', 'dist/src/cli/nin.js',
+    for (const path of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/onednn.js', 'dist/src/cli/nin.js',
       'src/web/static/style.css', 'src/web/static/classify.body.html', 'native/conv2d.cc', 'binding.gyp', 'scripts/build-addon.mjs']) {
       assert.ok(files.includes(path), `${path} is in the package`);
     }
     const runs = (p: string) => /^dist\/src\/.*\.(js|d\.ts)$|^native\/[a-z0-9_]+\.(cc|h)$|^src\/web\/static\/[a-z.]+\.(html|css)$/.test(p) ||
-      ['package.json', 'README.md', 'binding.gyp', 'scripts/build-addon.mjs'].includes(p);
+      ['package.json', 'README.md', 'LICENSE', 'binding.gyp', 'scripts/build-addon.mjs'].includes(p);
     assert.deepEqual(files.filter((p) => !runs(p)), [], 'nothing else: no tests, benchmarks, scripts, pictures or source maps');
   });
 
@@ -85,5 +85,25 @@ console.log(JSON.stringify({ backend: tf.getBackend(), parameters: model.countPa
     assert.equal(out.parameters, 1_992_166);
     assert.equal(out.epochs.length, 1);
     assert.ok(Number.isFinite(out.epochs[0]!.trainLoss) && out.epochs[0]!.valAcc >= 0, JSON.stringify(out.epochs));
+  });
+
+  it('runs the examples/ folder by the package name, and the README shows them as they are', () => {
+    const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.mjs')).sort();
+    assert.deepEqual(examples, ['export_onnx.mjs', 'own_model.mjs', 'train_nin.mjs']);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const file of examples) {
+      const source = readFileSync(join(ROOT, 'examples', file), 'utf8');
+      assert.ok(readme.includes(`<!-- examples/${file} -->\n\`\`\`js\n${source}\`\`\`\n`), `the README shows examples/${file} as it is`);
+      copyFileSync(join(ROOT, 'examples', file), join(consumer, file));
+    }
+    const run = (file: string) => {
+      const r = spawnSync(process.execPath, [file, '--quick'], { cwd: consumer, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.match(run('train_nin.mjs'), /^onednn \{\s+epoch: 1,/m);
+    assert.ok(existsSync(join(consumer, 'my-nin', 'model.json')));
+    assert.match(run('export_onnx.mjs'), /^my-nin\.onnx: \d+ bytes, classes t-shirt, trouser, .*ankle boot\n$/);
+    assert.equal(run('own_model.mjs').trim().split('\n').at(-1), 'onednn 27210');
   });
 });
