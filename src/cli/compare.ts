@@ -27,11 +27,11 @@ compare.json, compare.md, compare.svg and compare.png (accuracy against paramete
   --train             also train each model and report its test accuracy
   --epochs E          training budget in epochs (default 1)
   --batch-size B      training batch size (default 128)
-  --limit-train N     train on the first N training images only
-  --limit-test N      test on the first N test images only
+  --limit-train N     train on the first N training images only (default: all 60,000)
+  --limit-test N      test on the first N test images only (default: all 10,000)
   --seed S            weight initialisation and data order (default 0)
   --recipe NAME       how each model is trained: d2l (default) or robust (see nin train --help)
-  --data-dir DIR      Fashion-MNIST idx files (see nin train --help)
+  --data-dir DIR      Fashion-MNIST idx files (default: as nin train finds them, see its --help)
   --out DIR           where the report and each model's training run go (default runs/compare)
   --json              print the report as JSON instead of the table
 ${backendHelp}`;

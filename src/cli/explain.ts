@@ -27,7 +27,7 @@ PNG or JPEG files (made to look like Fashion-MNIST, as nin predict does) or test
   --top K             only the K most probable classes' maps (default: all ${TEXT_LABELS.length}, in class order)
   --out FILE.png      where the grid goes (default class-maps.png; with --json only when given)
   --json              print the raw maps, probabilities and logits as JSON
-  --data-dir DIR      where the Fashion-MNIST files are (for --test-index)
+  --data-dir DIR      where the Fashion-MNIST files are, for --test-index (default: as nin train finds them)
 ${backendHelp}
 Models whose scores come from dense layers (AlexNet, VGG) have no class maps, and NiN's maps are 1×1 (nothing
 to show) below about 100 px of input; the error says which input sizes give maps.`;

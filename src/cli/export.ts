@@ -13,7 +13,7 @@ const FORMATS = ['onnx'] as const;
 export const exportHelp = `nin export --model DIR [--format onnx] [--out FILE]
 
 Writes a saved model (any of the zoo's: NiN, AlexNet, VGG) in another format, for other runtimes.
-  --model DIR      a run directory (its model, else its newest checkpoint) or a model directory
+  --model DIR      a run directory (its model, else its newest checkpoint) or a model directory (required)
   --format onnx    ONNX, opset 13 (default; the only format): ONNX Runtime, PyTorch's tools, Triton.
                    Input '${ONNX_INPUT}' [batch, H, W, 1] float32, pixels × 1/255, channels last as in TF.js;
                    output 'logits' [batch, classes]; model.json's metadata (class labels, …) as metadata_props

@@ -10,22 +10,30 @@ export const recipeOption = Object.fromEntries(
     'translate', 'flip', 'tta'].map((name) => [name, { type: 'string' as const }]),
 );
 
+// Each setting's defaults, read from the presets (the learning rate depends on the model: shown apart).
+const D2L = recipePreset('d2l', { lr: 0, robustLr: 0 });
+const ROBUST = recipePreset('robust', { lr: 0, robustLr: 0 });
+const onOff = (b: boolean) => (b ? 'on' : 'off');
+const defaults = <K extends keyof Recipe>(key: K, show: (v: Recipe[K]) => string = String) =>
+  `(default d2l: ${show(D2L[key])}, robust: ${show(ROBUST[key])})`;
+
 export const recipeHelp = `  --recipe NAME         d2l (default: the book's plain SGD at the model's d2l rate, Xavier, no augmentation)
                         or robust (AdamW, warm-up then linear decay, weight decay, He init, a positive initial
                         bias of the class scores, label smoothing; no augmentation, no TTA);
                         the options below change one setting of it
-  --optimizer NAME      ${OPTIMIZERS.join(', ')}
+  --optimizer NAME      ${OPTIMIZERS.join(', ')} ${defaults('optimizer')}
   --lr X                (peak) learning rate (default the recipe's for the model)
   --momentum M          Nesterov momentum (with --optimizer nesterov; default 0.9)
-  --weight-decay W      decoupled (adamw) or L2 (sgd, nesterov) weight decay of the kernels
+  --weight-decay W      kernel weight decay, decoupled (adamw) or L2 ${defaults('weightDecay')}
   --schedule NAME       after the warm-up: ${SCHEDULES.join(', ')} (decay to 0 at the last step)
-  --warmup E            epochs of linear warm-up (fractions allowed)
-  --init NAME           kernel initialisation: ${INITS.join(', ')}
-  --last-bias B         initial bias of NiN's last 1×1 convolution (its class scores)
-  --label-smoothing S   label smoothing of the training loss
-  --translate N         random shift of training images by up to N pixels (of 28), each axis
-  --flip on|off         random horizontal flip of training images
-  --tta on|off          validate on the mean logits of each image and its mirror image`;
+                        ${defaults('schedule')}
+  --warmup E            epochs of linear warm-up (fractions allowed) ${defaults('warmupEpochs')}
+  --init NAME           kernel initialisation: ${INITS.join(', ')} ${defaults('init')}
+  --last-bias B         initial bias of NiN's class scores (last 1×1 conv) ${defaults('lastBias')}
+  --label-smoothing S   label smoothing of the training loss ${defaults('labelSmoothing')}
+  --translate N         shift training images by up to N px of 28 ${defaults('translate')}
+  --flip on|off         random horizontal flip of training images ${defaults('flip', onOff)}
+  --tta on|off          validate on the mean logits of image and mirror ${defaults('tta', onOff)}`;
 
 /** The recipe the options ask for, for a model with learning rates `rates`. */
 export function recipeFromOptions(v: Record<string, string | undefined>, rates: ModelRates): Recipe {

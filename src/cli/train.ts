@@ -38,8 +38,8 @@ ${recipeHelp}
   --data-dir DIR        Fashion-MNIST idx files (.gz or plain); default: $FASHION_MNIST_DIR, the cache,
                         Debian's dataset-fashion-mnist, else a download
   --out DIR             run directory (default runs/<date-time>)
-  --limit-train N       train on the first N training images only
-  --limit-test N        validate on the first N test images only
+  --limit-train N       train on the first N training images only (default: all 60,000)
+  --limit-test N        validate on the first N test images only (default: all 10,000)
 ${backendHelp.replace(/^ {2}(--\S+ \S+) {6}/gm, '  $1        ').replace(/^ {22}/gm, '                        ')}
   --checkpoint-every N  also checkpoint every N training steps (default 100; every epoch is checkpointed)
   --keep K              checkpoints kept (default 3)
@@ -84,22 +84,26 @@ export async function train(argv: string[]): Promise<void> {
     limitTrain: config.limitTrain, limitTest: config.limitTest, augment: augmentation(config.recipe),
   });
   // the output directory is checked before anything slow: reading the data, building the model
-  run.create();
-  const backend = await activateBackend(config.backend, config.precision);
-  const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, seed: config.seed, ...modelSettings(config.recipe) });
-  // K checkpoints, one more being written, the final model, a few MB of metrics and curves; a resumed run has some already
-  const copies = config.keep + 2 - Math.min(new CheckpointStore(run.checkpoint).list().length, config.keep);
-  run.checkFreeSpace(copies * 4 * model.countParams() + 2 ** 22, `${config.keep} checkpoints and one being written, the final model`);
-  const stop = stopOnSignals((name) =>
-    process.stderr.write(`\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`));
+  const created = run.create();
+  const unlock = run.lock();
+  let stop: ReturnType<typeof stopOnSignals> | undefined;
   try {
+    const backend = await activateBackend(config.backend, config.precision);
+    const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, seed: config.seed, ...modelSettings(config.recipe) });
+    // K checkpoints, one more being written, the final model, a few MB of metrics and curves; a resumed run has some already
+    const copies = config.keep + 2 - Math.min(new CheckpointStore(run.checkpoint).list().length, config.keep);
+    run.checkFreeSpace(copies * 4 * model.countParams() + 2 ** 22, `${config.keep} checkpoints and one being written, the final model`);
+    stop = stopOnSignals((name) =>
+      process.stderr.write(`\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`));
     await data.prepare();
     await trainRun(run, config, backend, model, data, stop.signal);
   } catch (error) {
     throw withResumeHint(error, run, config.recipe.lr);
   } finally {
-    stop.dispose();
+    stop?.dispose();
     await data.close();
+    unlock();
+    if (created) run.removeIfEmpty(); // a run that stopped before writing anything (bad data, no engine) leaves no directory
   }
 }
 

@@ -104,13 +104,14 @@ export async function locateIdxFile(
 ): Promise<LocatedFile> {
   const explicit = options.dataDir ?? process.env.FASHION_MNIST_DIR;
   if (explicit !== undefined && explicit !== '') {
-    const origin = options.dataDir !== undefined ? 'option dataDir' : 'env FASHION_MNIST_DIR';
+    // named as the command line names it and as the library does: this layer serves both
+    const origin = options.dataDir !== undefined ? '--data-dir (dataDir in the library)' : 'the environment variable FASHION_MNIST_DIR';
     const probe = await probeDirectory(explicit, name);
     if ('found' in probe) return probe.found;
     throw new DataError(
-      `${name}: not found in ${explicit} (${origin}): ${probe.missing}; sources tried: ${explicit}. ` +
-        `Put the four idx files (plain or .gz) there, or unset ${origin === 'option dataDir' ? 'dataDir' : 'FASHION_MNIST_DIR'} ` +
-        `to use the cache, ${DEBIAN_DATASET_DIR} or a download`,
+      `${name}: not found in ${explicit} (given by ${origin}): ${probe.missing}; sources tried: ${explicit}. ` +
+        `Put the four idx files (plain or .gz) there, or leave ${options.dataDir !== undefined ? '--data-dir' : 'FASHION_MNIST_DIR'} ` +
+        `out to use the cache, ${DEBIAN_DATASET_DIR} or a download`,
       explicit,
     );
   }

@@ -5,7 +5,8 @@
 //   checkpoint/       the newest checkpoints, step-<N>[-end]/: model.json + weights.bin + state.json + optimizer.bin
 //                     (what --resume reads; see checkpoints.ts)
 //   model/            the final model, TF.js LayersModel format
-import { readFileSync, rmSync, statfsSync } from 'node:fs';
+//   train.lock        while a process trains into it: that process's pid
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { makeDirectories } from '../data/make_directories.js';
@@ -22,12 +23,14 @@ export class RunDir {
   get curvesPng() { return join(this.path, 'curves.png'); }
   get checkpoint() { return join(this.path, 'checkpoint'); }
   get model() { return join(this.path, 'model'); }
+  get lockFile() { return join(this.path, 'train.lock'); }
 
   /**
    * Creates the directory and proves it writable by writing (and flushing) a probe file, so that an unwritable
    * --out fails before any data is read; clears temporaries a killed run left. Throws OutputError.
    */
-  create(): void {
+  create(): boolean {
+    const existed = existsSync(this.path);
     try {
       makeDirectories(this.path);
     } catch (error) {
@@ -37,6 +40,41 @@ export class RunDir {
     const probe = join(this.path, '.write-probe');
     writeFileDurably(probe, 'nin');
     rmSync(probe, { force: true });
+    return !existed;
+  }
+
+  /** Removes the directory if nothing is in it: what a run that stopped before writing anything leaves. */
+  removeIfEmpty(): void {
+    try {
+      if (readdirSync(this.path).length === 0) rmdirSync(this.path);
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+
+  /**
+   * Claims the directory for this process's training: a second `nin train` into it (say, `--resume` of a run still
+   * going) would interleave checkpoints and metrics. A lock whose process is gone (killed, crashed) is taken over.
+   * Returns the function that releases it. Throws OutputError when a live process holds it.
+   */
+  lock(): () => void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(this.lockFile, `${process.pid}\n`, { flag: 'wx' });
+        return () => rmSync(this.lockFile, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(`cannot lock the run directory ${this.path}`, error);
+      }
+      const holder = Number.parseInt(readFileSync(this.lockFile, 'utf8'), 10);
+      if (Number.isSafeInteger(holder) && holder !== process.pid && processIsAlive(holder)) {
+        throw new OutputError(
+          `another nin train (pid ${holder}) is training into ${this.path}; wait for it to end, stop it, or choose another --out ` +
+            `(if no such process is training, remove ${this.lockFile})`,
+        );
+      }
+      rmSync(this.lockFile, { force: true }); // stale: its process is gone
+    }
+    throw new OutputError(`cannot lock the run directory ${this.path}: ${this.lockFile} keeps reappearing`);
   }
 
   /** Throws OutputError, before training starts, when the file system has less than `bytes` free (`what` says for what). */
@@ -59,6 +97,15 @@ export class RunDir {
   /** Atomic and durable: a reader (or a resume after a crash) sees the old file or the new one, never half of one. */
   writeJson(file: string, value: unknown): void {
     writeFileDurably(file, JSON.stringify(value, null, 2) + '\n');
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
   }
 }
 

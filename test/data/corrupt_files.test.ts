@@ -131,7 +131,7 @@ describe('corrupt or missing files are rejected with the file named', () => {
   it('a named directory that does not exist', async () => {
     await withTempDir(async (dir) => {
       const missing = join(dir, 'no-such-dir');
-      const error = await rejects({ dataDir: missing }, missing, 'directory does not exist', 'sources tried', 'option dataDir');
+      const error = await rejects({ dataDir: missing }, missing, 'directory does not exist', 'sources tried', 'given by --data-dir (dataDir in the library)', 'leave --data-dir out');
       assert.equal(error.path, missing);
     });
   });
@@ -141,7 +141,7 @@ describe('corrupt or missing files are rejected with the file named', () => {
       const missing = join(dir, 'gone');
       process.env.FASHION_MNIST_DIR = missing;
       try {
-        await rejects({}, missing, 'env FASHION_MNIST_DIR', 'directory does not exist');
+        await rejects({}, missing, 'the environment variable FASHION_MNIST_DIR', 'leave FASHION_MNIST_DIR out', 'directory does not exist');
       } finally {
         delete process.env.FASHION_MNIST_DIR;
       }
