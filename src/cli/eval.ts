@@ -5,9 +5,9 @@ import { classScoreStats, flipAveraged } from '../model/classifier.js';
 import { addBatch, classHealth, emptyTotals } from '../training/class_health.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
+import { modelInputSide } from '../model/model_metadata.js';
 import { choice, int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
-import { modelResize } from './model_input.js';
 
 export const evalHelp = `nin eval --model DIR [--data-dir DIR] [--limit-test N] [--batch-size B] [--tta on|off] [--json]
                 [--backend onednn|cpu] [--precision fp32|bf16|auto]
@@ -39,7 +39,7 @@ export async function evaluate(argv: string[]): Promise<void> {
   const tta = choice(v.tta, 'tta', ['on', 'off'], 'off') === 'on';
   await activateBackend(v.backend, v.precision);
   const model = await loadModel(findModelDir(v.model));
-  const resize = modelResize(model);
+  const resize = modelInputSide(model);
   const split = await readFashionMnistSplit('test', { dataDir: v['data-dir'], limit });
 
   const k = TEXT_LABELS.length;

@@ -10,10 +10,10 @@ import { explainedJson, explainImages, type ClassChoice, type ImageToExplain } f
 import { gridSize, mapGridPng } from '../explain/map_grid.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
+import { modelInputSide } from '../model/model_metadata.js';
 import { outputError } from '../training/output_error.js';
 import { int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
-import { modelResize } from './model_input.js';
 
 export const explainHelp = `nin explain --model DIR [IMAGE...] [--test-index N[,N...]] [--class NAME | --top K] [--out FILE.png] [--json]
 
@@ -47,7 +47,7 @@ export async function explain(argv: string[]): Promise<void> {
   const choice = classChoice(v.class as string | undefined, v.top as string | undefined);
   await activateBackend(v.backend as string | undefined, v.precision as string | undefined);
   const model = await loadModel(findModelDir(v.model));
-  const side = modelResize(model);
+  const side = modelInputSide(model);
 
   const images: ImageToExplain[] = [];
   for (const file of positionals) images.push({ name: file, pixels: await fashionMnistLike(file) });

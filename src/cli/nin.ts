@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
-const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError', 'OnnxExportError'];
+const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError', 'OnnxExportError', 'ModelInputError'];
 
 function exitCodeOf(err: Error): number {
   if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;

@@ -3,9 +3,9 @@ import { classProbabilities } from '../model/class_probabilities.js';
 import { topClasses } from '../model/top_classes.js';
 import { findModelDir } from '../training/find_model_dir.js';
 import { loadModel } from '../training/model_io.js';
+import { modelInputSide } from '../model/model_metadata.js';
 import { type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
-import { modelResize } from './model_input.js';
 
 export const predictHelp = `nin predict --model DIR IMAGE... [--json] [--backend onednn|cpu] [--precision fp32|bf16|auto]
 
@@ -26,7 +26,7 @@ export async function predict(argv: string[]): Promise<void> {
   if (positionals.length === 0) throw new UsageError('give at least one image file (PNG or JPEG)');
   await activateBackend(v.backend as string | undefined, v.precision as string | undefined);
   const model = await loadModel(findModelDir(v.model));
-  const resize = modelResize(model);
+  const resize = modelInputSide(model);
   const results = [];
   for (const file of positionals) {
     const pixels = await fashionMnistLike(file);

@@ -2,7 +2,7 @@
 // `translate` pixels on each axis (the uncovered border filled with background, 0) and a random horizontal flip.
 // Each image's draw is a function of (seed, epoch, index in the split), so a resumed run sees the same images.
 import { IMAGE_SIDE } from './fashion_mnist_files.js';
-import { mixSeed, mulberry32 } from './shuffle.js';
+import { mixSeed, mulberry32 } from '../util/seeded_random.js';
 
 export interface Augmentation {
   /** largest shift in pixels, each axis (0: none) */

@@ -11,7 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { DataError } from './data_error.js';
-import { makeDirectories } from './make_directories.js';
+import { makeDirectories } from '../util/make_directories.js';
 import { ProgressBar, type ProgressSink } from './progress_bar.js';
 
 const MAX_REDIRECTS = 5;

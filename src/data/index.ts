@@ -16,5 +16,6 @@ export { MIN_RESIZE, NIN_SPATIAL_LAYERS, checkResize, ninOutputSide } from './mi
 export { BilinearResizer, halfPixelAxisTable } from './bilinear_resize.js';
 export { PIXEL_SCALE, imageToModelInput, imagesToModelInput, resizeBatch } from './model_input.js';
 export { TEXT_LABELS, textLabels, type TextLabel } from './text_labels.js';
-export { epochPermutation, mixSeed, mulberry32 } from './shuffle.js';
+export { epochPermutation } from './shuffle.js';
+export { mixSeed, mulberry32 } from '../util/seeded_random.js';
 export type { ProgressSink } from './progress_bar.js';

@@ -7,6 +7,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { totalmem } from 'node:os';
 
 import { loadAddon, type OneDnnAddon } from './addon.js';
+import { BACKEND_NAME } from './backend_name.js';
 import { Bf16Storage } from './bf16_storage.js';
 import { BufferPool } from './buffer_pool.js';
 import { backendScoped } from './gradients/backend_scoped.js';
@@ -14,7 +15,7 @@ import { fusedConv2DGradConfig } from './gradients/FusedConv2D_grad.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
 import { nativeKernels } from './register_all_kernels.js';
 
-export const BACKEND_NAME = 'onednn'; // no '_': TF.js's kernel registry splits its keys on it
+export { BACKEND_NAME };
 
 type DataId = object;
 type BackendValues = tf.backend_util.BackendValues;

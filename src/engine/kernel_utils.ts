@@ -4,6 +4,7 @@ import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '
 
 import type { Compute } from './addon.js';
 import type { OneDnnBackend } from './backend.js';
+import { BACKEND_NAME } from './backend_name.js';
 
 /** Below this many elements a native call (fixed cost of a few µs) is slower than the JS loop. */
 export const NATIVE_MIN_ELEMENTS = 16384;
@@ -96,7 +97,7 @@ export function nativeKernel<Inputs, Attrs = object>(
   let cpu: KernelFunc | undefined;
   return {
     kernelName,
-    backendName: 'onednn',
+    backendName: BACKEND_NAME,
     kernelFunc: (args) => {
       const native = run({ inputs: args.inputs as Inputs, attrs: args.attrs as Attrs, backend: args.backend as OneDnnBackend });
       if (native) return native;

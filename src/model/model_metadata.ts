@@ -1,6 +1,8 @@
 // What a saved classifier's model.json says about itself (TF.js's `userDefinedMetadata`), so that a model file
 // is usable without its run's record.json: the class labels, the input it takes and how its pixels are scaled,
 // and that it outputs logits. Written by every ImageClassifier, checked by the tools that load a model.
+import type * as tf from '@tensorflow/tfjs';
+
 import { PIXEL_SCALE } from '../data/model_input.js';
 import { TEXT_LABELS } from '../data/text_labels.js';
 
@@ -38,4 +40,23 @@ export function metadataMismatch(metadata: unknown, inputShape: readonly (number
     return `its metadata gives the input shape ${JSON.stringify(m.inputShape)} but its first layer takes ${JSON.stringify(inputShape.slice(1))}`;
   }
   return undefined;
+}
+
+/** A saved model that the tools cannot feed or read as they feed and read theirs. */
+export class ModelInputError extends Error {
+  override name = 'ModelInputError';
+}
+
+/**
+ * The square image side a saved model expects, from its input shape [null, N, N, 1], after checking what its
+ * model.json metadata says (labels, pixel scale, layout, logits) against how this tool feeds and reads it.
+ */
+export function modelInputSide(model: tf.LayersModel): number {
+  const shape = model.inputs[0]?.shape;
+  if (!shape || shape.length !== 4 || shape[1] !== shape[2] || shape[3] !== 1 || !shape[1]) {
+    throw new ModelInputError(`the model's input shape ${JSON.stringify(shape)} is not [null, N, N, 1]: not a Fashion-MNIST model`);
+  }
+  const mismatch = metadataMismatch(model.getUserDefinedMetadata(), shape);
+  if (mismatch) throw new ModelInputError(`the model cannot be used here: ${mismatch}`);
+  return shape[1];
 }

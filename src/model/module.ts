@@ -2,7 +2,7 @@
 // calls). Subclasses build `net` and define `loss`; the Trainer drives `trainingStep` and `validationStep`.
 import * as tf from '@tensorflow/tfjs';
 
-import { mixSeed } from '../data/shuffle.js';
+import { mixSeed } from '../util/seeded_random.js';
 import { stepSeededDropouts } from './step_seeded_dropout.js';
 
 export interface Batch {

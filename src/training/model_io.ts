@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { makeDirectories } from '../data/make_directories.js';
+import { makeDirectories } from '../util/make_directories.js';
 import { discard, syncDirectory, temporaryPath, writeSynced } from './durable_files.js';
 import { outputError } from './output_error.js';
 

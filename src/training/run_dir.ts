@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { makeDirectories } from '../data/make_directories.js';
+import { makeDirectories } from '../util/make_directories.js';
 import { removeStaleTemporaries, writeFileDurably } from './durable_files.js';
 import { OutputError, outputError } from './output_error.js';
 

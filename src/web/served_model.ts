@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { modelResize } from '../cli/model_input.js';
+import { modelInputSide } from '../model/model_metadata.js';
 import { explainImages, type ExplainedImage } from '../explain/explain_images.js';
 import { classProbabilities } from '../model/class_probabilities.js';
 import { topClasses, type ClassProbability } from '../model/top_classes.js';
@@ -37,7 +37,7 @@ export class ServedModel {
       files.set(path, readFileSync(join(resolved, path)));
     }
     const model = await loadModel(resolved);
-    return new ServedModel(resolved, model, modelResize(model), files);
+    return new ServedModel(resolved, model, modelInputSide(model), files);
   }
 
   /** model.json or one of its weights files, as read at start-up. */

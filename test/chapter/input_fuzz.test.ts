@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { int, parse, positiveNumber, UsageError } from '../../src/cli/args.js';
 import { resizeOption } from '../../src/cli/resize_option.js';
 import { fashionMnistLike, ImageError } from '../../src/data/image_file.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 import { pngClaiming } from './corrupt_inputs.js';
 
 type Random = () => number;

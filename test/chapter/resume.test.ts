@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 import { CheckpointStore } from '../../src/training/checkpoints.js';
 import { OPTIMIZER_FILE, parseState, STATE_FILE } from '../../src/training/trainer_state.js';
 

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 import { useBackend } from '../../src/engine/backend.js';
 import { NiN } from '../../src/model/nin.js';
 import { CheckpointStore } from '../../src/training/checkpoints.js';

@@ -13,7 +13,7 @@ import { type IdxFileName } from '../../src/data/fashion_mnist_files.js';
 import { parseIdxImages, parseIdxLabels } from '../../src/data/idx_format.js';
 import { readFashionMnistSplit } from '../../src/data/read_split.js';
 import { readFileBytes } from '../../src/data/read_file_bytes.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 import { digestsOf, idxImages, idxLabels, smallDataset, withTempDir } from './fixtures.js';
 
 type Random = () => number;

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { epochPermutation, mulberry32 } from '../../src/data/shuffle.js';
+import { epochPermutation } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 
 function isPermutation(order: Int32Array): boolean {
   const seen = new Uint8Array(order.length);

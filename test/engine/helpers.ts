@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { loadAddon } from '../../src/engine/addon.js';
 import { registerOnednnBackend, useBackend } from '../../src/engine/backend.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 
 export type Backend = 'cpu' | 'onednn';
 

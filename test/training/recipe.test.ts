@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { UsageError } from '../../src/cli/args.js';
 import { recipeFromOptions } from '../../src/cli/recipe_options.js';
-import { mulberry32 } from '../../src/data/shuffle.js';
+import { mulberry32 } from '../../src/util/seeded_random.js';
 import { useBackend } from '../../src/engine/backend.js';
 import { NiN } from '../../src/model/nin.js';
 import { MODELS } from '../../src/model/zoo.js';

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { CONV2D_BACKPROP_FILTER_BIAS } from '../kernels/Conv2DBackpropFilterBias.js';
 import { reluGrad } from './Relu_grad.js';
+import { BACKEND_NAME } from '../backend_name.js';
 
 type Pad = tf.FusedConv2DAttrs['pad'];
 
@@ -33,7 +34,7 @@ export const fusedConv2DGradConfig: tf.GradConfig = {
     // dz feeds the two gradient convolutions only
     const dz = a.activation === 'relu' ? reluGrad(dy as tf.Tensor, y, { forBf16Kernels: true }) : (dy as tf.Tensor);
     // Both are needed in training; computed here (inside the backward pass's scope) so one kernel makes both.
-    const [dw, db] = tf.getBackend() === 'onednn'
+    const [dw, db] = tf.getBackend() === BACKEND_NAME
       ? (tf.engine().runKernel(CONV2D_BACKPROP_FILTER_BIAS, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor[])
       : [tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor, tf.sum(dz, [0, 1, 2])];
     return {

@@ -3,6 +3,7 @@ import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, getKernel, type K
 import type { OneDnnBackend } from '../backend.js';
 import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
 import { computeInput, isFloat32, sizeOf } from '../kernel_utils.js';
+import { BACKEND_NAME } from '../backend_name.js';
 
 /**
  * The filter and bias gradients of a convolution in one kernel (dispatched by ../gradients/FusedConv2D_grad.ts on
@@ -15,7 +16,7 @@ export const CONV2D_BACKPROP_FILTER_BIAS = 'Conv2DBackpropFilterBias';
 
 export const conv2DBackpropFilterBiasConfig: KernelConfig = {
   kernelName: CONV2D_BACKPROP_FILTER_BIAS,
-  backendName: 'onednn',
+  backendName: BACKEND_NAME,
   kernelFunc: (args) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
