@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DataError } from './data_error.js';
 import { downloadFile } from './download.js';
 import type { ExpectedDigests, IdxFileName } from './fashion_mnist_files.js';
-import type { ProgressSink } from './progress_bar.js';
+import type { ProgressSink } from '../util/progress_bar.js';
 
 /** Installed by Debian's dataset-fashion-mnist package (the four .gz files). */
 export const DEBIAN_DATASET_DIR = '/usr/share/datasets/fashion-mnist';

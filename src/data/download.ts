@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { DataError } from './data_error.js';
 import { makeDirectories } from '../util/make_directories.js';
-import { ProgressBar, type ProgressSink } from './progress_bar.js';
+import { barCells, ProgressBar, type ProgressSink } from '../util/progress_bar.js';
 
 const MAX_REDIRECTS = 5;
 /** A stalled connection fails after this long without data instead of hanging the run. */
@@ -57,12 +57,29 @@ async function successfulResponse(url: URL): Promise<http.IncomingMessage> {
   }
 }
 
+/** Bytes in the unit that suits `scale` (the total): "26.4 MB", "29.5 kB", "512 B". */
+function inUnit(bytes: number, scale: number): string {
+  return scale >= 1e6 ? (bytes / 1e6).toFixed(1) : scale >= 1e3 ? (bytes / 1e3).toFixed(1) : `${bytes}`;
+}
+const unitOf = (scale: number) => (scale >= 1e6 ? 'MB' : scale >= 1e3 ? 'kB' : 'B');
+
+/** `label [####----] 14.0/26.4 MB  52%`, or `label 2.0 kB` without a Content-Length; in a log, a line per 10 %. */
+export function downloadBar(sink: ProgressSink, label: string, total: number | undefined): ProgressBar {
+  const line = (received: number) => {
+    if (total === undefined || total === 0) return `${label} ${inUnit(received, received)} ${unitOf(received)}`;
+    const fraction = Math.min(1, received / total);
+    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    return `${label} ${barCells(fraction, 24, 'hash')} ${inUnit(received, total)}/${inUnit(total, total)} ${unitOf(total)} ${percent}`;
+  };
+  return new ProgressBar(sink, { total, line, logSteps: 10, logStart: true, redrawMs: 100 });
+}
+
 /** Streams `url` into `temporaryPath`, drawing progress; throws if the body is shorter than Content-Length. */
 async function fetchToFile(url: URL, temporaryPath: string, label: string, sink: ProgressSink | false): Promise<void> {
   const response = await successfulResponse(url);
   const lengthHeader = response.headers['content-length'];
   const total = lengthHeader === undefined ? undefined : Number(lengthHeader);
-  const bar = sink ? new ProgressBar(sink, label, total) : undefined;
+  const bar = sink ? downloadBar(sink, label, total) : undefined;
   let received = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -79,7 +96,7 @@ async function fetchToFile(url: URL, temporaryPath: string, label: string, sink:
     const of = total === undefined ? '' : ` of ${total}`;
     throw new Error(`${(error as Error).message} after ${received}${of} bytes`, { cause: error });
   }
-  bar?.finish(received);
+  bar?.finish(received, { keep: true });
 }
 
 /** Downloads `url` to `destination` atomically (temporary file + verify + rename). */

@@ -18,4 +18,4 @@ export { PIXEL_SCALE, imageToModelInput, imagesToModelInput, resizeBatch } from 
 export { TEXT_LABELS, textLabels, type TextLabel } from './text_labels.js';
 export { epochPermutation } from './shuffle.js';
 export { mixSeed, mulberry32 } from '../util/seeded_random.js';
-export type { ProgressSink } from './progress_bar.js';
+export type { ProgressSink } from '../util/progress_bar.js';

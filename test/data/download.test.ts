@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 import { DataError } from '../../src/data/data_error.js';
 import { mirrorUrl, OFFICIAL_MIRROR } from '../../src/data/data_sources.js';
 import type { IdxFileName } from '../../src/data/fashion_mnist_files.js';
-import { ProgressBar, type ProgressSink } from '../../src/data/progress_bar.js';
+import { downloadBar } from '../../src/data/download.js';
+import type { ProgressSink } from '../../src/util/progress_bar.js';
 import { readFashionMnistSplit, type ReadSplitOptions } from '../../src/data/read_split.js';
 import { digestsOf, smallDataset, withTempDir } from './fixtures.js';
 
@@ -82,9 +83,9 @@ class Recorder implements ProgressSink {
 describe('download progress bar', () => {
   it('in a log: one line per 10% step and a final line with bytes/total and percent', () => {
     const log = new Recorder();
-    const bar = new ProgressBar(log, 'f.gz', 26_421_856);
+    const bar = downloadBar(log, 'f.gz', 26_421_856);
     for (let received = 0; received <= 26_421_856; received += 1_000_000) bar.update(received);
-    bar.finish(26_421_856);
+    bar.finish(26_421_856, { keep: true });
     const lines = log.text.trimEnd().split('\n');
     assert.equal(lines.length, 11); // 0%, 10%, …, 90%, then the final 100%
     assert.equal(lines[5], 'f.gz [#############-----------] 14.0/26.4 MB  52%'); // the first update past 50%
@@ -93,10 +94,10 @@ describe('download progress bar', () => {
 
   it('on a terminal: redraws in place; without Content-Length: bytes only', () => {
     const tty = new Recorder(true);
-    const bar = new ProgressBar(tty, 'f.gz', undefined);
+    const bar = downloadBar(tty, 'f.gz', undefined);
     bar.update(2048);
-    bar.finish(4096);
-    assert.equal(tty.text, '\rf.gz 2.0 kB\rf.gz 4.1 kB\n');
+    bar.finish(4096, { keep: true });
+    assert.equal(tty.text, '\rf.gz 2.0 kB\x1b[K\rf.gz 4.1 kB\x1b[K\n');
   });
 });
 
