@@ -1,5 +1,5 @@
 import { EngineUnavailableError } from '../engine/addon.js';
-import { cpuHasBf16, type Precision, useBackend } from '../engine/backend.js';
+import { cpuHasBf16, NO_BF16, type Precision, useBackend } from '../engine/backend.js';
 import { choice, UsageError } from './args.js';
 
 export const BACKENDS = ['onednn', 'cpu'] as const;
@@ -24,7 +24,7 @@ export async function activateBackend(value: string | undefined, precisionValue?
     if (asked !== 'auto') throw new UsageError(`--precision bf16 needs --backend onednn, not ${name}`);
     precision = 'fp32';
   } else if (precision === 'bf16' && !cpuHasBf16()) {
-    if (asked !== 'auto') throw new UsageError('--precision bf16 needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); this one does not have it: use fp32');
+    if (asked !== 'auto') throw new UsageError(`--precision bf16 ${NO_BF16}`);
     process.stderr.write('nin: --precision auto: this CPU has no AVX512-BF16, computing in fp32\n');
     precision = 'fp32';
   }

@@ -20,6 +20,9 @@ import { stopOnSignals } from './stop_on_signals.js';
 /** A batch larger than the training split would only be the split. */
 const MAX_BATCH = 60000;
 
+/** How often `nin train` checkpoints (in steps) and how many checkpoints it keeps, unless told otherwise. */
+export const CHECKPOINT_DEFAULTS = { every: 100, keep: 3 } as const;
+
 export const trainHelp = `nin train [options]
 
 Trains NiN (or a model it is compared with) on Fashion-MNIST (softmax cross-entropy) and writes a run directory:
@@ -41,8 +44,8 @@ ${recipeHelp}
   --limit-train N       train on the first N training images only (default: all 60,000)
   --limit-test N        validate on the first N test images only (default: all 10,000)
 ${backendHelp.replace(/^ {2}(--\S+ \S+) {6}/gm, '  $1        ').replace(/^ {22}/gm, '                        ')}
-  --checkpoint-every N  also checkpoint every N training steps (default 100; every epoch is checkpointed)
-  --keep K              checkpoints kept (default 3)
+  --checkpoint-every N  also checkpoint every N training steps (default ${CHECKPOINT_DEFAULTS.every}; every epoch is checkpointed)
+  --keep K              checkpoints kept (default ${CHECKPOINT_DEFAULTS.keep})
   --resume DIR          continue the run in DIR exactly where its newest checkpoint left it; its settings are
                         kept, only --epochs, --lr, --checkpoint-every, --keep, --backend and --precision
                         may be given
@@ -122,8 +125,8 @@ function newRun(v: Record<string, string | undefined>): { run: RunDir; config: T
     limitTest: optional('limit-test'),
     backend: v.backend ?? 'onednn',
     precision: v.precision ?? 'fp32',
-    checkpointEvery: int(v['checkpoint-every'], 'checkpoint-every', { fallback: 100 }),
-    keep: int(v.keep, 'keep', { fallback: 3 }),
+    checkpointEvery: int(v['checkpoint-every'], 'checkpoint-every', { fallback: CHECKPOINT_DEFAULTS.every }),
+    keep: int(v.keep, 'keep', { fallback: CHECKPOINT_DEFAULTS.keep }),
   };
   const run = new RunDir(resolve(v.out ?? join('runs', newRunName())));
   if (existsSync(run.record)) throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
@@ -149,8 +152,8 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   const config: TrainConfig = {
     ...previous,
     recipe,
-    checkpointEvery: previous.checkpointEvery ?? 100,
-    keep: previous.keep ?? 3,
+    checkpointEvery: previous.checkpointEvery ?? CHECKPOINT_DEFAULTS.every,
+    keep: previous.keep ?? CHECKPOINT_DEFAULTS.keep,
   };
   delete config.lr;
   config.epochs = int(v.epochs, 'epochs', { fallback: config.epochs });

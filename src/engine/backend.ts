@@ -165,6 +165,9 @@ export function cpuHasBf16(): boolean {
   }
 }
 
+/** Why bf16 cannot run here, after the name of what asked for it ("bf16 precision", "--precision bf16"). */
+export const NO_BF16 = 'needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); this one does not have it: use fp32';
+
 /**
  * Sets the precision of the active onednn backend's convolutions and matrix products. bf16 on a CPU without
  * AVX512-BF16 throws (oneDNN would emulate it, slower than fp32).
@@ -173,7 +176,7 @@ export function setPrecision(precision: Precision): void {
   const backend = tf.backend();
   if (!(backend instanceof OneDnnBackend)) throw new Error(`precision ${precision} needs the onednn backend, not ${tf.getBackend()}`);
   if (precision === 'bf16' && !backend.addon.info().bf16) {
-    throw new Error('bf16 precision needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); this one does not have it: use fp32');
+    throw new Error(`bf16 precision ${NO_BF16}`);
   }
   backend.bf16 = precision === 'bf16';
 }
