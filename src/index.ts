@@ -33,6 +33,7 @@ export { ProgressBoard } from './training/progress_board.js';
 export { checkRecipe, describeRecipe, modelSettings, recipePreset, RECIPE_NAMES, type Recipe, type RecipeName } from './training/recipe.js';
 export { Trainer, type DataModule, type TrainerOptions } from './training/trainer.js';
 export type { EpochSummary } from './training/trainer_state.js';
+export type { RunRecord } from './training/run_record.js';
 
 export {
   BACKEND_NAME, cpuHasBf16, engineInfo, getPrecision, PRECISIONS, registerOnednnBackend, setNumThreads, setPrecision,

@@ -7,7 +7,7 @@ import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { CheckpointStore } from '../training/checkpoints.js';
 import { saveModel } from '../training/model_io.js';
 import { newRunName, RunDir } from '../training/run_dir.js';
-import { runRecord } from '../training/run_record.js';
+import { type RunRecord, runRecord } from '../training/run_record.js';
 import { augmentation, describeRecipe, modelSettings, recipePreset, type Recipe } from '../training/recipe.js';
 import { lowerRate, Trainer } from '../training/trainer.js';
 import { DivergenceError, TrainingInterrupted } from '../training/training_stopped.js';
@@ -142,7 +142,7 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   if (!existsSync(run.record)) throw new UsageError(`--resume ${v.resume}: not a run directory (no record.json)`);
   let previous: TrainConfig;
   try {
-    previous = run.readJson<{ config: TrainConfig }>(run.record).config;
+    previous = run.readJson<RunRecord<TrainConfig>>(run.record).config;
     if (typeof previous !== 'object' || previous === null) throw new Error('no config in it');
   } catch (error) {
     throw new UsageError(`--resume ${v.resume}: damaged record.json (${(error as Error).message})`);

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { findModelDir } from '../training/find_model_dir.js';
 import type { MetricPoint } from '../training/progress_board.js';
 import { RunDir } from '../training/run_dir.js';
+import type { RunRecordOnDisk } from '../training/run_record.js';
 import type { EpochSummary } from '../training/trainer_state.js';
 import { parseMetricLines } from './metric_lines.js';
 
@@ -18,12 +19,7 @@ const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$/;
 export const COMPARE_DIR = 'compare';
 
 /** A record.json as read from disk: any field may be missing or of another type. */
-export interface RunRecordFile {
-  config?: Record<string, unknown>;
-  model?: { name?: unknown; parameters?: unknown };
-  epochs?: Partial<EpochSummary>[];
-  [key: string]: unknown;
-}
+export type RunRecordFile = RunRecordOnDisk;
 
 export interface RunSummary {
   id: string;
