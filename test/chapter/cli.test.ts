@@ -143,7 +143,7 @@ describe('nin CLI', () => {
       [['train', '--keep', '0'], /--keep must be an integer ≥ 1/],
       [['train', '--keep=-1'], /--keep must be an integer ≥ 1/],
       [['train', '--backend', 'gpu'], /--backend must be one of onednn, cpu/],
-      [['train', '--bogus'], /Unknown option '--bogus'/],
+      [['train', '--bogus'], /unknown option '--bogus'; --help lists the options/],
       [['eval', '--model', run, '--batch-size', '0'], /--batch-size must be an integer ≥ 1/],
       [['eval', '--model', run, '--limit-test', 'all'], /--limit-test must be an integer ≥ 1/],
       // resuming: what is not a run, and settings a resumed run cannot change

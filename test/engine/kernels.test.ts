@@ -215,15 +215,18 @@ describe('AvgPool and AvgPoolGrad', () => {
     it(`${c.label}: forward and gradient vs cpu`, () => comparePooling(tf.avgPool, 'avgPool', c, 41));
   }
 
-  // TF.js's CPU AvgPoolGrad divides by the full window with 'same' padding while its forward excludes the padding,
-  // so the gradient is checked against the true gradient of the forward instead of against cpu.
+  // TF.js's cpu AvgPoolGrad divides by the whole window where the window covers padding, while its forward divides
+  // by the pixels covered: its gradient is not its forward's (see avgPoolGradReference). TF.js's op specs hold every
+  // backend to cpu's numbers, so the engine sends padded average-pool gradients to the cpu kernel; the forward stays
+  // native. The last check shows the discrepancy is TF.js's: if a TF.js release fixes it, it fails, and the native
+  // gradient (which is the forward's) can come back.
   const sameCases = [
     { label: "3/1 'same', odd 13", x: [2, 13, 13, 7], k: 3, s: 1 },
     { label: "3/2 'same', odd 13 (asymmetric pads)", x: [2, 13, 13, 7], k: 3, s: 2 },
     { label: "2/2 'same', odd 9", x: [1, 9, 9, 18], k: 2, s: 2 },
   ] as const;
   for (const c of sameCases) {
-    it(`${c.label}: forward vs cpu, gradient vs the exact gradient of the forward`, async () => {
+    it(`${c.label}: forward native and as cpu; the gradient cpu's, not computed natively`, async () => {
       const xv = values(c.x, 43);
       const yShape = [c.x[0], Math.ceil(c.x[1] / c.s), Math.ceil(c.x[2] / c.s), c.x[3]];
       const dyv = values(yShape, 44);
@@ -234,29 +237,22 @@ describe('AvgPool and AvgPoolGrad', () => {
       // The reference's window arithmetic reproduces TF.js's forward exactly (sanity check of the reference).
       const fwdRef = avgPoolForwardReference(xv, [...c.x], c.k, c.s);
       assertClose(r.cpu[0]!.values, fwdRef, 1e-6, 1e-6, `${c.label}: reference forward vs cpu`);
-      const g = await runOn('onednn', () =>
-        tf.grad((a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, c.k, c.s, 'same'))(tf.tensor4d(xv, [...c.x]), tf.tensor(dyv, yShape)),
-      );
-      assert.ok((g.calls.get('pool2dGrad') ?? 0) > 0, 'native AvgPoolGrad ran');
-      assertClose(g.results[0]!.values, avgPoolGradReference(dyv, [...c.x], c.k, c.s, 'same'), 1e-6, 1e-6, `${c.label}: dx`);
+      const g = await compareBoth(`avgPool gradient ${c.label}`, () =>
+        tf.grad((a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, c.k, c.s, 'same'))(tf.tensor4d(xv, [...c.x]), tf.tensor(dyv, yShape)), POOL, []);
+      assert.equal(g.calls.get('pool2dGrad') ?? 0, 0, 'the padded gradient went to the cpu kernel');
     });
   }
 
-  it("'same' gradient agrees with a central finite difference of the onednn forward", async () => {
-    const shape = [1, 7, 7, 3];
-    const xv = values(shape, 45), dyv = values([1, 4, 4, 3], 46);
-    const loss = (x: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(x as tf.Tensor4D, 3, 2, 'same'), tf.tensor(dyv, [1, 4, 4, 3])));
-    const g = await runOn('onednn', () => tf.grad(loss)(tf.tensor4d(xv, shape as [number, number, number, number])));
-    const eps = 1e-2;
-    for (const i of [0, 1, 7, 24, 48, 100, 146]) {
-      const fd = await runOn('onednn', () => {
-        const plus = Float32Array.from(xv), minus = Float32Array.from(xv);
-        plus[i]! += eps;
-        minus[i]! -= eps;
-        return tf.div(tf.sub(loss(tf.tensor4d(plus, shape as [number, number, number, number])), loss(tf.tensor4d(minus, shape as [number, number, number, number]))), 2 * eps);
-      });
-      assertClose([g.results[0]!.values[i]!], fd.results[0]!.values, 2e-3, 1e-2, `finite difference at ${i}`);
-    }
+  it("TF.js's padded average-pool gradient is not its forward's (why the engine copies it rather than computing the true one)", async () => {
+    const c = sameCases[1];
+    const xv = values(c.x, 43);
+    const yShape = [c.x[0], Math.ceil(c.x[1] / c.s), Math.ceil(c.x[2] / c.s), c.x[3]];
+    const dyv = values(yShape, 44);
+    const g = await runOn('cpu', () =>
+      tf.grad((a: tf.Tensor) => tf.avgPool(a as tf.Tensor4D, c.k, c.s, 'same'))(tf.tensor4d(xv, [...c.x]), tf.tensor(dyv, yShape)));
+    const exact = avgPoolGradReference(dyv, [...c.x], c.k, c.s, 'same');
+    const worst = Math.max(...Array.from(g.results[0]!.values, (v, i) => Math.abs(v - exact[i]!)));
+    assert.ok(worst > 1e-3, `cpu's gradient differs from the forward's exact gradient (largest difference ${worst})`);
   });
 });
 

@@ -73,7 +73,7 @@ describe('nin serve (the command)', () => {
       [['--port', '70000'], /--port must be at most 65535/],
       [['--port', 'http'], /--port must be an integer ≥ 0/],
       [['--backend', 'gpu'], /--backend must be one of onednn, cpu/],
-      [['--bogus'], /Unknown option '--bogus'/],
+      [['--bogus'], /unknown option '--bogus'; --help lists the options/],
       [['--model', join(work, 'nowhere')], /no saved model in/],
       [['--model', join(work, 'model'), '--port', busyPort], new RegExp(`port ${busyPort} on 127.0.0.1 is in use`)],
     ];
