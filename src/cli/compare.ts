@@ -4,12 +4,13 @@ import { join, resolve } from 'node:path';
 import { compareModels, type CompareReport, type CompareSettings } from '../compare/compare_models.js';
 import { economyChartSvg } from '../compare/economy_chart.js';
 import { reportMarkdown, reportSettings, reportTable } from '../compare/report_table.js';
-import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
+import { FashionMNIST } from '../data/index.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { augmentation, recipePreset, RECIPE_NAMES } from '../training/recipe.js';
 import { svgToPng } from '../training/plot.js';
 import { choice, int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
+import { MIN_SIDES_HELP, resizeOption } from './resize_option.js';
 
 export const compareHelp = `nin compare [options]
 
@@ -21,7 +22,7 @@ robust ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].robustLr}`).join
 compare.json, compare.md, compare.svg and compare.png (accuracy against parameters, bubble area = MACs) to --out.
 
   --models LIST       comma-separated, from ${MODEL_NAMES.join(', ')} (default nin,alexnet,vgg11)
-  --resize N          image side (default 224, at least ${MIN_RESIZE})
+  --resize N          image side (default 224; at least: ${MIN_SIDES_HELP})
   --timing-batch B    batch size of the img/s timing (default 32)
   --timing-steps S    timed steps per model and mode, after one warm-up step (default 3)
   --train             also train each model and report its test accuracy
@@ -49,9 +50,10 @@ export async function compare(argv: string[]): Promise<void> {
   const v = values as Record<string, string | undefined>;
   const flags = values as Record<string, boolean | undefined>;
   const optionalInt = (name: string) => (v[name] === undefined ? undefined : int(v[name], name));
+  const models = modelList(v.models ?? 'nin,alexnet,vgg11');
   const settings: CompareSettings = {
-    models: modelList(v.models ?? 'nin,alexnet,vgg11'),
-    resize: int(v.resize, 'resize', { min: MIN_RESIZE, fallback: 224 }),
+    models,
+    resize: resizeOption(v.resize, models),
     timing: { batchSize: int(v['timing-batch'], 'timing-batch', { fallback: 32 }), steps: int(v['timing-steps'], 'timing-steps', { fallback: 3 }), warmup: 1 },
   };
   if (flags.train) {

@@ -19,7 +19,7 @@ export async function summary(argv: string[]): Promise<void> {
   if (values.help) return void console.log(summaryHelp);
   const v = values as Record<string, string | undefined>;
   const name = choice(v.model, 'model', MODEL_NAMES, 'nin');
-  const resize = resizeOption(v.resize);
+  const resize = resizeOption(v.resize, [name]);
   await activateBackend(v.backend, v.precision);
   const model = MODELS[name].create({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);

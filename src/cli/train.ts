@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { FashionMNIST, MIN_RESIZE } from '../data/index.js';
+import { FashionMNIST } from '../data/index.js';
 import type { Classifier } from '../model/classifier.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { CheckpointStore } from '../training/checkpoints.js';
@@ -14,7 +14,7 @@ import { DivergenceError, TrainingInterrupted } from '../training/training_stopp
 import { choice, int, type Options, parse, positiveNumber, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { recipeFromOptions, recipeHelp, recipeOption } from './recipe_options.js';
-import { MAX_RESIZE, resizeOption } from './resize_option.js';
+import { MAX_RESIZE, MIN_SIDES_HELP, resizeOption } from './resize_option.js';
 import { stopOnSignals } from './stop_on_signals.js';
 
 /** A batch larger than the training split would only be the split. */
@@ -36,7 +36,8 @@ reliably (AdamW, peak rates ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODEL
   --epochs E            epochs to train (default 10)
 ${recipeHelp}
   --batch-size B        (default 128, at most ${MAX_BATCH})
-  --resize N            image side the 28×28 images are resized to (default 224, from ${MIN_RESIZE} to ${MAX_RESIZE})
+  --resize N            image side the 28×28 images are resized to (default 224, up to ${MAX_RESIZE};
+                        at least: ${MIN_SIDES_HELP})
   --seed S              weight initialisation, data order and dropout masks (default 0)
   --data-dir DIR        Fashion-MNIST idx files (.gz or plain); default: $FASHION_MNIST_DIR, the cache,
                         Debian's dataset-fashion-mnist, else a download
@@ -118,7 +119,7 @@ function newRun(v: Record<string, string | undefined>): { run: RunDir; config: T
     epochs: int(v.epochs, 'epochs', { fallback: 10 }),
     recipe: recipeFromOptions(v, MODELS[model]),
     batchSize: int(v['batch-size'], 'batch-size', { max: MAX_BATCH, fallback: 128 }),
-    resize: resizeOption(v.resize),
+    resize: resizeOption(v.resize, [model]),
     seed: int(v.seed, 'seed', { min: 0, fallback: 0 }),
     dataDir: v['data-dir'],
     limitTrain: optional('limit-train'),

@@ -6,7 +6,7 @@ import { BilinearResizer } from './bilinear_resize.js';
 import { DataError } from './data_error.js';
 import type { DataSourceOptions } from './data_sources.js';
 import { IMAGE_SIDE, type IdxFileName } from './fashion_mnist_files.js';
-import { checkResize } from './min_resize.js';
+import { checkResize } from './model_input.js';
 import { resizeBatch } from './model_input.js';
 import { prefetchBatches, type Batch, type PreparedBatch } from './prefetch_batches.js';
 import { readFashionMnistSplit, type ParsedFile, type RawSplit } from './read_split.js';
@@ -18,7 +18,7 @@ import { TEXT_LABELS, textLabels, type TextLabel } from './text_labels.js';
 export interface FashionMNISTOptions extends DataSourceOptions {
   /** Examples per batch; the last batch of an epoch may be smaller (it is kept, not dropped). */
   readonly batchSize: number;
-  /** Side of the square model input, an integer ≥ MIN_RESIZE (d2l uses 224). */
+  /** Side of the square model input, a positive integer (d2l uses 224; each model's smallest: MODELS[name].minSide). */
   readonly resize: number;
   /** Seed of the training shuffle; epoch e uses a permutation derived from (seed, e). */
   readonly seed: number;

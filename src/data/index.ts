@@ -12,9 +12,8 @@ export {
   type ExpectedDigests, type FileDigest, type IdxFileName, type Split,
 } from './fashion_mnist_files.js';
 export { IMAGES_MAGIC, LABELS_MAGIC } from './idx_format.js';
-export { MIN_RESIZE, NIN_SPATIAL_LAYERS, checkResize, ninOutputSide } from './min_resize.js';
 export { BilinearResizer, halfPixelAxisTable } from './bilinear_resize.js';
-export { PIXEL_SCALE, imageToModelInput, imagesToModelInput, resizeBatch } from './model_input.js';
+export { PIXEL_SCALE, checkResize, imageToModelInput, imagesToModelInput, resizeBatch } from './model_input.js';
 export { TEXT_LABELS, textLabels, type TextLabel } from './text_labels.js';
 export { epochPermutation } from './shuffle.js';
 export { mixSeed, mulberry32 } from '../util/seeded_random.js';

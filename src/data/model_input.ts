@@ -5,10 +5,17 @@ import { transformImage, type ImageTransform } from './augment.js';
 import { BilinearResizer } from './bilinear_resize.js';
 import { DataError } from './data_error.js';
 import { IMAGE_PIXELS, IMAGE_SIDE } from './fashion_mnist_files.js';
-import { checkResize } from './min_resize.js';
 
 /** Maps uint8 pixels to [0, 1], like d2l's ToTensor. */
 export const PIXEL_SCALE = 1 / 255;
+
+/**
+ * Throws a DataError unless `resize` is a positive integer. What side a model needs is the model's to say (its
+ * smallest is MODELS[name].minSide); the data can be resized to any.
+ */
+export function checkResize(resize: number): void {
+  if (!Number.isInteger(resize) || resize < 1) throw new DataError(`resize is ${resize}; expected a positive integer side, e.g. 224 as in d2l`);
+}
 
 /**
  * The images `indices` of `images` (count × 28 × 28, row-major) as one NHWC float32 batch [indices.length, side, side, 1];

@@ -3,8 +3,21 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
+import { checkInputSide, type SpatialWindow, smallestInputSide } from './input_side.js';
 import { outputShape, reluConv2d, type Size2 } from './layers.js';
 import { StepSeededDropout } from './step_seeded_dropout.js';
+
+/** The chapter's four blocks: output channels ('classes': one per class), kernel, stride, padding. */
+const NIN_BLOCKS = [[96, 11, 4, 0], [256, 5, 1, 2], [384, 3, 1, 1], ['classes', 3, 1, 1]] as const;
+/** The 3×3/2 max-pool after each block but the last. */
+const NIN_POOL: SpatialWindow = { kernel: 3, stride: 2, padding: 0 };
+
+/** NiN's windows in build order (its 1×1 convolutions keep the side). */
+export const NIN_WINDOWS: readonly SpatialWindow[] = NIN_BLOCKS.flatMap(([, kernel, stride, padding], i) =>
+  [{ kernel, stride, padding }, ...(i < NIN_BLOCKS.length - 1 ? [NIN_POOL] : [])]);
+
+/** The smallest input side NiN takes (67): its last block's maps are then 1×1. */
+export const NIN_MIN_SIDE = smallestInputSide(NIN_WINDOWS);
 
 /**
  * conv → ReLU → 1×1 conv → ReLU → 1×1 conv → ReLU, as one nested Sequential (one line of the layer walk).
@@ -25,21 +38,20 @@ export function ninBlock(
 
 export class NiN extends ImageClassifier {
   constructor(options: ImageClassifierOptions = {}) {
+    checkInputSide('NiN', options.resize ?? 224, NIN_MIN_SIDE);
     super(options, 0.1, NiN.build); // 0.1: the seed's class default
   }
 
   /** `lastBias`: the initial bias of the last 1×1 convolution, whose ReLU outputs the class score maps. */
   private static build(resize: number, numClasses: number, lastBias: number): tf.Sequential {
     const net = tf.sequential();
-    const maxPool = () => tf.layers.maxPooling2d({ poolSize: 3, strides: 2 });
-    net.add(ninBlock(96, 11, 4, 0, [resize, resize, 1]));
-    net.add(maxPool());
-    net.add(ninBlock(256, 5, 1, 2, outputShape(net)));
-    net.add(maxPool());
-    net.add(ninBlock(384, 3, 1, 1, outputShape(net)));
-    net.add(maxPool());
-    net.add(new StepSeededDropout({ rate: 0.5 }));
-    net.add(ninBlock(numClasses, 3, 1, 1, outputShape(net), lastBias));
+    NIN_BLOCKS.forEach(([channels, kernel, stride, padding], i) => {
+      const last = i === NIN_BLOCKS.length - 1;
+      if (last) net.add(new StepSeededDropout({ rate: 0.5 }));
+      const inputShape = i === 0 ? [resize, resize, 1] : outputShape(net);
+      net.add(ninBlock(channels === 'classes' ? numClasses : channels, kernel, stride, padding, inputShape, last ? lastBias : 0));
+      if (!last) net.add(tf.layers.maxPooling2d({ poolSize: NIN_POOL.kernel, strides: NIN_POOL.stride }));
+    });
     const [h, w] = outputShape(net);
     net.add(tf.layers.averagePooling2d({ poolSize: [h!, w!], strides: [h!, w!], padding: 'valid' })); // global
     net.add(tf.layers.flatten());

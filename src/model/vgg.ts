@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
+import { checkInputSide, type SpatialWindow, smallestInputSide } from './input_side.js';
 import { denseHead, outputShape, reluConv2d } from './layers.js';
 
 /** (number of convolutions, output channels) of each block */
@@ -11,6 +12,14 @@ export type VggArch = readonly (readonly [number, number])[];
 export const VGG11: VggArch = [[1, 64], [1, 128], [2, 256], [2, 512], [2, 512]];
 /** d2l's narrowed VGG-11: every block's channels ÷ 4 (the dense head keeps 4096 units) */
 export const VGG11_SMALL: VggArch = VGG11.map(([convs, channels]) => [convs, channels / 4] as const);
+
+/** A VGG's windows in build order: per block its 3×3 pad-1 convolutions (they keep the side) and a 2×2/2 max-pool. */
+export function vggWindows(arch: VggArch): SpatialWindow[] {
+  return arch.flatMap(([numConvs]) => [
+    ...Array.from({ length: numConvs }, () => ({ kernel: 3, stride: 1, padding: 1 })),
+    { kernel: 2, stride: 2, padding: 0 },
+  ]);
+}
 
 /** `numConvs` 3×3 pad-1 ReLU convolutions and a 2×2/2 max-pool, as one nested Sequential. */
 export function vggBlock(numConvs: number, outChannels: number, inputShape: number[]): tf.Sequential {
@@ -30,8 +39,7 @@ export class VGG extends ImageClassifier {
   readonly arch: VggArch;
 
   constructor({ arch = VGG11, ...options }: VGGOptions = {}) {
-    const resize = options.resize ?? 224;
-    if (resize >> arch.length < 1) throw new RangeError(`VGG with ${arch.length} blocks needs inputs of at least ${2 ** arch.length} pixels, got ${resize}`);
+    checkInputSide(`VGG with ${arch.length} blocks`, options.resize ?? 224, smallestInputSide(vggWindows(arch)));
     super(options, 0.01, (size, numClasses) => {
       const net = tf.sequential();
       for (const [numConvs, channels] of arch) net.add(vggBlock(numConvs, channels, net.layers.length ? outputShape(net) : [size, size, 1]));

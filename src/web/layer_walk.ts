@@ -1,7 +1,6 @@
-// The chapter's layer walk (`nin summary`) for a run's input size, shown on the runs page: a NiN is built at that
-// size, a random input walked through its top-level layers, and the result kept per size.
-import { MIN_RESIZE } from '../data/min_resize.js';
-import { NiN } from '../model/nin.js';
+// The chapter's layer walk (`nin summary`) of a run's model at its input size, shown on the runs page: the model is
+// built at that size, a random input walked through its top-level layers, and the result kept per model and size.
+import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 
 export interface LayerWalk {
   /** "Sequential output shape: (1, 54, 54, 96)", one line per top-level layer */
@@ -12,17 +11,26 @@ export interface LayerWalk {
 /** Larger inputs are refused: a run record could name any size, and the walk allocates for it. */
 const MAX_WALK_RESIZE = 1024;
 
-const walks = new Map<number, LayerWalk>();
+const walks = new Map<string, LayerWalk>();
 
-/** The walk of NiN at `resize`×`resize`, or undefined for a size NiN does not take (or too large to walk). */
-export function ninLayerWalk(resize: unknown): LayerWalk | undefined {
-  if (typeof resize !== 'number' || !Number.isInteger(resize) || resize < MIN_RESIZE || resize > MAX_WALK_RESIZE) return undefined;
-  let walk = walks.get(resize);
+/** The zoo's name of a run's model, from its record: config.model, or NiN for runs made before the option existed. */
+export function recordModelName(record: { config?: Record<string, unknown>; model?: { name?: unknown } } | undefined): ModelName | undefined {
+  const named = record?.config?.model;
+  if (typeof named === 'string') return (MODEL_NAMES as string[]).includes(named) ? (named as ModelName) : undefined;
+  return record?.model?.name === 'NiN' ? 'nin' : undefined;
+}
+
+/** The walk of model `name` at `resize`×`resize`, or undefined for a size it does not take (or too large to walk). */
+export function layerWalk(name: ModelName, resize: unknown): LayerWalk | undefined {
+  const entry = MODELS[name];
+  if (typeof resize !== 'number' || !Number.isInteger(resize) || resize < entry.minSide || resize > MAX_WALK_RESIZE) return undefined;
+  const key = `${name}@${resize}`;
+  let walk = walks.get(key);
   if (!walk) {
-    const model = new NiN({ resize });
+    const model = entry.create({ resize });
     walk = { layers: model.layerSummary([1, resize, resize, 1]), parameters: model.countParams() };
     model.net.dispose();
-    walks.set(resize, walk);
+    walks.set(key, walk);
   }
   return walk;
 }

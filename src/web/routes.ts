@@ -18,7 +18,7 @@ import { explainedJson } from '../explain/explain_images.js';
 import { ClassMapsError } from '../model/class_maps.js';
 import { HttpError } from './http_error.js';
 import { checkImageSignature, declaredImageType } from './image_upload.js';
-import { ninLayerWalk } from './layer_walk.js';
+import { layerWalk, recordModelName } from './layer_walk.js';
 import { readBody } from './request_body.js';
 import { sendBody, sendJson } from './responses.js';
 import { Router, type RequestContext } from './router.js';
@@ -79,10 +79,10 @@ export function routes(app: App): Router {
   const runDetail = (id: string) => {
     const run = requireRun(id);
     const record = app.runs.record(run) ?? null;
-    const isNiN = record?.model?.name === 'NiN';
+    const name = recordModelName(record ?? undefined);
     return {
       summary: app.runs.summary(id, run), record, epochs: app.runs.epochs(run, record ?? undefined),
-      layers: (isNiN && ninLayerWalk(record?.config?.resize)) || null,
+      layers: (name && layerWalk(name, record?.config?.resize)) || null,
     };
   };
 

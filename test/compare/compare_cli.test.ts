@@ -66,7 +66,7 @@ describe('nin compare', () => {
     [['--models', 'nin,resnet'], /unknown model 'resnet'/],
     [['--models', ','], /at least one of/],
     [['--epochs', '2'], /--epochs only applies with --train/],
-    [['--resize', '20'], /--resize must be an integer ≥ 67/],
+    [['--resize', '20'], /--resize 20 is too small for NiN \(at least 67\), AlexNet \(at least 65\), VGG-11 \(at least 32\)/],
     [['--timing-steps', '0'], /--timing-steps must be an integer ≥ 1/],
   ] as const) {
     it(`rejects ${args.join(' ')} with one line and exit code 2`, () => {

@@ -150,7 +150,7 @@ describe('FashionMNIST batches', () => {
 
   it('rejects bad options at construction, before reading anything', () => {
     const bad: [Partial<FashionMNISTOptions>, string][] = [
-      [{ resize: 66 }, 'resize is 66; expected an integer ≥ 67'],
+      [{ resize: 0 }, 'resize is 0; expected a positive integer side'],
       [{ batchSize: 0 }, 'option batchSize is 0'],
       [{ seed: 1.5 }, 'option seed is 1.5'],
       [{ prefetch: -1 }, 'option prefetch is -1'],
