@@ -70,7 +70,7 @@ function run(system: System, config: Config, profile: boolean): Round {
   }
 }
 
-const log = (s: string) => { if (!values.json) process.stderr.write(s + '\n'); };
+const log = (s: string) => { if (!values.json) process.stderr.write(`${s}\n`); };
 const rounds = Number(values.rounds);
 const results = new Map<string, Round[]>();
 const key = (s: System, c: Config) => `${s.name}|${c.mode}|${c.batch}`;
@@ -124,7 +124,7 @@ if (values.json) {
     console.log(`| ${r.system} | ${r.mode} | ${r.batch} | ${f(r.img_per_s)} | ${f(r.img_per_s_min)}–${f(r.img_per_s_max)} | ${f(r.spread_pct, 0)} % | ${f(r.peak_rss_mb, 0)} |`);
   }
   console.log('\nratio onednn / peer of the same precision:');
-  for (const r of ratios) console.log(`  ${r.system} ${r.mode} b${r.batch}: ` + Object.entries(r.vs).map(([k, v]) => `${f(v, 2)}× ${k}`).join(', '));
+  for (const r of ratios) console.log(`  ${r.system} ${r.mode} b${r.batch}: ${Object.entries(r.vs).map(([k, v]) => `${f(v, 2)}× ${k}`).join(', ')}`);
   for (const { system, title, profile: p } of profiles) {
     if (!p) continue;
     console.log(`\nper-kernel profile, one ${system} ${title} at batch 32:`);

@@ -163,7 +163,7 @@ if (dead.length) {
   lines.push('', 'Runs with dead or never-predicted classes:');
   for (const r of dead) lines.push(`- ${r.recipe} ${r.precision} seed ${r.seed}: dead ${r.deadClasses.join(', ') || '–'}; never predicted ${r.neverPredicted.join(', ') || '–'}`);
 }
-const table = lines.join('\n') + '\n';
+const table = `${lines.join('\n')}\n`;
 writeFileSync(join(values.out!, 'study.md'), table);
-writeFileSync(join(values.out!, 'study.json'), JSON.stringify({ settings: values, results }, null, 2) + '\n');
+writeFileSync(join(values.out!, 'study.json'), `${JSON.stringify({ settings: values, results }, null, 2)}\n`);
 console.log(table);

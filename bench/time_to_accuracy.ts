@@ -53,7 +53,13 @@ function ours(seed: number): Curve {
         '--precision', values.precision!, '--out', dir]);
   const { epochs } = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { epochs: EpochSummary[] };
   let seconds = 0;
-  return { system: 'ours', seed, epochs: epochs.map((e) => ({ epoch: e.epoch, valAcc: e.valAcc, seconds: (seconds += e.seconds) })) };
+  return {
+    system: 'ours', seed,
+    epochs: epochs.map((e) => {
+      seconds += e.seconds; // wall time since the first step
+      return { epoch: e.epoch, valAcc: e.valAcc, seconds };
+    }),
+  };
 }
 
 function pytorch(seed: number): Curve {
@@ -66,7 +72,7 @@ function measured(system: Curve['system'], seed: number): Curve {
   const file = join(values.out!, `${system}-seed${seed}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Curve;
   const curve = system === 'ours' ? ours(seed) : pytorch(seed);
-  writeFileSync(file, JSON.stringify(curve, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(curve, null, 2)}\n`);
   return curve;
 }
 
@@ -93,6 +99,6 @@ for (const seed of seeds) {
 lines.push('', ratios.length
   ? `PyTorch's time to ${target} ÷ ours: ${ratios.map((r) => r.toFixed(2)).join(', ')} (mean ${mean(ratios).toFixed(2)})`
   : `No seed where both reached ${target}: no ratio.`);
-const table = lines.join('\n') + '\n';
+const table = `${lines.join('\n')}\n`;
 writeFileSync(join(values.out!, 'time_to_accuracy.md'), table);
 console.log(table);

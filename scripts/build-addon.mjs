@@ -15,7 +15,7 @@ const skipFile = join(packageDir, 'build', 'addon-skipped.txt');
 function skip(reason) {
   console.warn(`nin: skipping the oneDNN addon: ${reason}`);
   mkdirSync(dirname(skipFile), { recursive: true });
-  writeFileSync(skipFile, reason + '\n');
+  writeFileSync(skipFile, `${reason}\n`);
   process.exit(0);
 }
 

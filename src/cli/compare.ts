@@ -70,7 +70,7 @@ export async function compare(argv: string[]): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await activateBackend(v.backend, v.precision);
 
-  const log = (line: string) => process.stderr.write(line + '\n');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
   const data = settings.train && new FashionMNIST({
     batchSize: settings.train.batchSize, resize: settings.resize, seed: settings.train.seed, dataDir: v['data-dir'],
     limitTrain: settings.train.limitTrain, limitTest: settings.train.limitTest,
@@ -83,7 +83,7 @@ export async function compare(argv: string[]): Promise<void> {
   } finally {
     data?.close();
   }
-  writeFileSync(join(outDir, 'compare.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(outDir, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'compare.md'), reportMarkdown(report));
   const svg = economyChartSvg(report);
   writeFileSync(join(outDir, 'compare.svg'), svg);

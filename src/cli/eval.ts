@@ -68,5 +68,5 @@ export async function evaluate(argv: string[]): Promise<void> {
   for (const c of perClass) console.log(`  ${c.label.padEnd(11)} ${(100 * c.accuracy).toFixed(1).padStart(5)}%  (${c.count})`);
   console.log('\nconfusion matrix (rows: true, columns: predicted)');
   console.log(' '.repeat(12) + TEXT_LABELS.map((_, j) => String(j).padStart(5)).join(''));
-  confusion.forEach((row, i) => console.log(`${i} ${TEXT_LABELS[i]!.padEnd(10)}` + row.map((c) => String(c).padStart(5)).join('')));
+  confusion.forEach((row, i) => console.log(`${i} ${TEXT_LABELS[i]!.padEnd(10)}${row.map((c) => String(c).padStart(5)).join('')}`));
 }

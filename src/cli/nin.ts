@@ -12,7 +12,7 @@ const usage = `nin: Network in Network (d2l chapter) on Fashion-MNIST, TF.js + o
 
 usage: nin <command> [options]     (nin <command> --help for its options; nin --version)
 
-${Object.values(commands).map((c) => '  ' + c.help.split('\n')[0]).join('\n')}`;
+${Object.values(commands).map((c) => `  ${c.help.split('\n')[0]}`).join('\n')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

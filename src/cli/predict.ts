@@ -34,6 +34,6 @@ export async function predict(argv: string[]): Promise<void> {
   }
   if (v.json) return void console.log(JSON.stringify(results, null, 2));
   for (const r of results) {
-    console.log(`${r.file}: ` + r.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', '));
+    console.log(`${r.file}: ${r.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}`);
   }
 }

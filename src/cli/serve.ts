@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-import { startServer } from '../web/server.js';
+import { type NinServer, startServer } from '../web/server.js';
 import { int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 
@@ -36,7 +36,7 @@ export async function serve(argv: string[]): Promise<void> {
   const runsDir = resolve(v.runs ?? 'runs');
   await activateBackend(v.backend);
 
-  let server;
+  let server: NinServer;
   try {
     server = await startServer({ host, port, runsDir, modelDir: v.model, data: { dataDir: v['data-dir'] } });
   } catch (err) {

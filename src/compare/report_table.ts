@@ -19,7 +19,7 @@ export function reportTable(report: CompareReport, { markdown = false } = {}): s
   const pad = (s: string, i: number) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!));
   const line = (r: string[]) => (markdown ? `| ${r.map(pad).join(' | ')} |` : r.map(pad).join('  '));
   const rule = markdown
-    ? `|${widths.map((w, i) => (i === 0 ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|')}|`
+    ? `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`
     : widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n');
 }

@@ -45,7 +45,7 @@ export function textWidth(text: string, scale: number): number {
 export function fitText(text: string, width: number, scale: number): string {
   const chars = [...text];
   const fits = Math.floor((width / scale + 1) / ADVANCE);
-  return chars.length <= fits ? text : chars.slice(0, Math.max(0, fits - 2)).join('') + '..';
+  return chars.length <= fits ? text : `${chars.slice(0, Math.max(0, fits - 2)).join('')}..`;
 }
 
 /** Draws `text` into an RGBA image of width `imageWidth` with its top left corner at (x, y). */

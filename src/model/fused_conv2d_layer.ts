@@ -21,7 +21,7 @@ interface StockConv2D extends tf.layers.Layer {
 }
 
 // tfjs-layers does not export its Conv2D class, but registers it for deserialisation under its class name.
-const Conv2D = tf.serialization.SerializationMap.getMap().classNameMap['Conv2D']![0] as unknown as new (args: ConvArgs) => StockConv2D;
+const Conv2D = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D![0] as unknown as new (args: ConvArgs) => StockConv2D;
 
 export class FusedConv2DLayer extends Conv2D {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor | tf.Tensor[] {

@@ -53,7 +53,7 @@ export class ModelInputError extends Error {
  */
 export function modelInputSide(model: tf.LayersModel): number {
   const shape = model.inputs[0]?.shape;
-  if (!shape || shape.length !== 4 || shape[1] !== shape[2] || shape[3] !== 1 || !shape[1]) {
+  if (shape?.length !== 4 || shape[1] !== shape[2] || shape[3] !== 1 || !shape[1]) {
     throw new ModelInputError(`the model's input shape ${JSON.stringify(shape)} is not [null, N, N, 1]: not a Fashion-MNIST model`);
   }
   const mismatch = metadataMismatch(model.getUserDefinedMetadata(), shape);

@@ -54,7 +54,7 @@ export class ProgressBoard {
     this.points.splice(0, this.points.length, ...points);
     this.raw.clear();
     for (const [name, values] of Object.entries(pending)) this.raw.set(name as MetricName, values.map((v) => ({ ...v })));
-    if (this.files.jsonl) writeFileDurably(this.files.jsonl, points.map((p) => JSON.stringify(p) + '\n').join(''));
+    if (this.files.jsonl) writeFileDurably(this.files.jsonl, points.map((p) => `${JSON.stringify(p)}\n`).join(''));
     if (this.files.csv) writeFileDurably(this.files.csv, CSV_HEADER + points.map(csvLine).join(''));
   }
 
@@ -64,7 +64,7 @@ export class ProgressBoard {
 
   private add(point: MetricPoint): void {
     this.points.push(point);
-    if (this.files.jsonl) append(this.files.jsonl, JSON.stringify(point) + '\n');
+    if (this.files.jsonl) append(this.files.jsonl, `${JSON.stringify(point)}\n`);
     if (this.files.csv) append(this.files.csv, csvLine(point));
   }
 }

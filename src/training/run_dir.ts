@@ -96,7 +96,7 @@ export class RunDir {
 
   /** Atomic and durable: a reader (or a resume after a crash) sees the old file or the new one, never half of one. */
   writeJson(file: string, value: unknown): void {
-    writeFileDurably(file, JSON.stringify(value, null, 2) + '\n');
+    writeFileDurably(file, `${JSON.stringify(value, null, 2)}\n`);
   }
 }
 

@@ -104,7 +104,7 @@ export class Trainer {
       throw new RangeError(`checkpointEvery must be a positive integer, got ${every}`);
     }
     this.maxEpochs = options.maxEpochs;
-    this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     const run = options.runDir;
     this.board = new ProgressBoard(run ? { jsonl: run.metricsJsonl, csv: run.metricsCsv } : {});
     this.checkpoints = run ? new CheckpointStore(run.checkpoint, options.keepCheckpoints) : undefined;

@@ -70,5 +70,5 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return (h > 0 ? `${h}:${String(m).padStart(2, '0')}` : `${m}`) + `:${String(r).padStart(2, '0')}`;
+  return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : `${m}`}:${String(r).padStart(2, '0')}`;
 }

@@ -35,7 +35,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.destroy(); // a stream already under way cannot carry an error status any more
     return;
   }
-  if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message }, err.headers);
+  if (err instanceof HttpError) {
+    sendJson(res, err.status, { error: err.message }, err.headers);
+    return;
+  }
   process.stderr.write(`nin serve: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
   sendJson(res, 500, { error: 'internal server error (logged by the server)' });
 }

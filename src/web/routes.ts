@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { fashionMnistLike, ImageError } from '../data/image_file.js';
 import { TEXT_LABELS } from '../data/text_labels.js';
-import { explainedJson } from '../explain/explain_images.js';
+import { type ExplainedImage, explainedJson } from '../explain/explain_images.js';
 import { ClassMapsError } from '../model/class_maps.js';
 import { HttpError } from './http_error.js';
 import { checkImageSignature, declaredImageType } from './image_upload.js';
@@ -152,7 +152,7 @@ async function predict({ req, res, url }: RequestContext, model: ServedModel, ma
 
 async function explain({ req, res }: RequestContext, model: ServedModel, maxBodyBytes: number): Promise<void> {
   const image = await uploadedImage(req, maxBodyBytes);
-  let explained;
+  let explained: ExplainedImage;
   try {
     explained = model.explain(image);
   } catch (err) {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 
 import { DataError } from '../../src/data/data_error.js';
-import { type IdxFileName } from '../../src/data/fashion_mnist_files.js';
+import type { IdxFileName } from '../../src/data/fashion_mnist_files.js';
 import { parseIdxImages, parseIdxLabels } from '../../src/data/idx_format.js';
 import { readFashionMnistSplit } from '../../src/data/read_split.js';
 import { readFileBytes } from '../../src/data/read_file_bytes.js';

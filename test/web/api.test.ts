@@ -134,7 +134,7 @@ describe('nin serve API', () => {
       assert.equal(summary.summary.id, 'live');
 
       const point: MetricPoint = { epoch: 1, name: 'train_loss', value: 1.25 };
-      appendFileSync(run.metricsJsonl, JSON.stringify(point) + '\n');
+      appendFileSync(run.metricsJsonl, `${JSON.stringify(point)}\n`);
       assert.deepEqual(await stream.next('metrics'), { reset: false, points: [point] });
       assert.deepEqual((await (await api('/api/runs/live/metrics')).json()).points.at(-1), point);
 
@@ -142,11 +142,11 @@ describe('nin serve API', () => {
       const half = JSON.stringify({ epoch: 1, name: 'val_loss', value: 0.8 });
       appendFileSync(run.metricsJsonl, half.slice(0, 10));
       await new Promise((r) => setTimeout(r, 200));
-      appendFileSync(run.metricsJsonl, half.slice(10) + '\n');
+      appendFileSync(run.metricsJsonl, `${half.slice(10)}\n`);
       assert.deepEqual(await stream.next('metrics'), { reset: false, points: [JSON.parse(half)] });
 
       // a resume rewrites the file shorter: the client gets everything again
-      writeFileSync(run.metricsJsonl, JSON.stringify(EPOCH_ONE[0]) + '\n');
+      writeFileSync(run.metricsJsonl, `${JSON.stringify(EPOCH_ONE[0])}\n`);
       assert.deepEqual(await stream.next('metrics'), { reset: true, points: [EPOCH_ONE[0]] });
 
       // a finished epoch rewrites record.json: the run's summary and epochs follow

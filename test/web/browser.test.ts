@@ -188,7 +188,7 @@ describe('the web page in Chromium', () => {
     const before = Number(await page.getAttribute('#curves', 'data-points'));
     const trainLoss = () => page.getAttribute('#curves polyline:first-of-type', 'points');
     const line = await trainLoss();
-    appendFileSync(run.metricsJsonl, JSON.stringify({ epoch: 1.25, name: 'train_loss', value: 0.4 }) + '\n');
+    appendFileSync(run.metricsJsonl, `${JSON.stringify({ epoch: 1.25, name: 'train_loss', value: 0.4 })}\n`);
     await page.waitForFunction((n) => Number(document.getElementById('curves')!.dataset.points) === n, before + 1);
     assert.notEqual(await trainLoss(), line, 'the train_loss curve grew');
     assert.ok(await page.isVisible('#live'));

@@ -34,7 +34,7 @@ export function writeRun(runsDir: string, id: string, points: MetricPoint[], epo
     model: { name: 'NiN', parameters: 1_992_166 },
     epochs: finished,
   });
-  writeFileSync(run.metricsJsonl, points.map((p) => JSON.stringify(p) + '\n').join(''));
+  writeFileSync(run.metricsJsonl, points.map((p) => `${JSON.stringify(p)}\n`).join(''));
   return run;
 }
 

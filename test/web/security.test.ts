@@ -82,7 +82,7 @@ describe('nin serve under bad input', () => {
   it('run ids cannot leave the runs directory: .., encoded slashes, absolute paths, symlinks', async () => {
     const outside = mkdirp(join(work, 'outside'));
     writeFileSync(join(outside, 'record.json'), '{"secret": "outside"}');
-    writeFileSync(join(outside, 'metrics.jsonl'), JSON.stringify(EPOCH_ONE[0]) + '\n');
+    writeFileSync(join(outside, 'metrics.jsonl'), `${JSON.stringify(EPOCH_ONE[0])}\n`);
     symlinkSync(outside, join(runsDir, 'escape'));
     for (const id of ['..', '..%2F..%2Foutside', '%2E%2E', '..%2Foutside', '%2Fetc%2Fpasswd', encodeURIComponent(outside), '.hidden', 'escape', '..%5Coutside', 'r1%00']) {
       for (const suffix of ['', '/metrics', '/events']) {
@@ -135,7 +135,7 @@ describe('nin serve under bad input', () => {
   it('slow clients are cut off by the header and request timeouts, and do not hold up others', async () => {
     const started = Date.now();
     // headers trickling in one byte every 100 ms, never finished in time
-    const slowHeaders = rawRequest(server.url, [...'GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'x'.repeat(100)], { delayMs: 100, timeoutMs: 8000 });
+    const slowHeaders = rawRequest(server.url, [...`GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'x'.repeat(100)}`], { delayMs: 100, timeoutMs: 8000 });
     // a complete header block, then a body that never comes
     const slowBody = rawRequest(server.url, 'POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n', { timeoutMs: 8000 });
     const t0 = Date.now();

@@ -27,7 +27,7 @@ const precision = option('--precision', 'fp32');
 const fileFilters = args;
 
 const require = createRequire(import.meta.url);
-const DIST = dirname(require.resolve('@tensorflow/tfjs-core/package.json')) + '/dist';
+const DIST = `${dirname(require.resolve('@tensorflow/tfjs-core/package.json'))}/dist`;
 
 function specFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -10,7 +10,7 @@ const DIST = '/node_modules/@tensorflow/tfjs-core/dist/';
 const COMMONJS_NAMESPACE_IMPORT = /import \* as (\w+) from '(seedrandom|long)';/g;
 
 function inDist(url: string | undefined): boolean {
-  return url != null && url.startsWith('file:') && url.includes(DIST) && !/\/tf-core[^/]*\.js$/.test(url);
+  return /^file:/.test(url ?? '') && url!.includes(DIST) && !/\/tf-core[^/]*\.js$/.test(url!);
 }
 
 type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
