@@ -29,28 +29,67 @@ const { values } = parseArgs({
 const precisions = (values.precision?.split(',') ?? (cpuHasBf16() ? ['fp32', 'bf16'] : ['fp32'])) as Precision[];
 for (const p of precisions) if (!PRECISIONS.includes(p)) throw new Error(`--precision: unknown precision '${p}'`);
 
-interface Config { mode: 'train' | 'infer'; batch: number }
-interface System { name: string; ours: boolean; precision: Precision; command: (c: Config, profile: boolean) => [string, string[]] }
-interface Round { img_per_s_median: number; img_per_s_min: number; img_per_s_max: number; step_seconds: number[];
-  peak_rss_mb: number; profile?: { kernel: string; calls: number; ms: number }[]; error?: string }
+interface Config {
+  mode: 'train' | 'infer';
+  batch: number;
+}
+interface System {
+  name: string;
+  ours: boolean;
+  precision: Precision;
+  command: (c: Config, profile: boolean) => [string, string[]];
+}
+interface Round {
+  img_per_s_median: number;
+  img_per_s_min: number;
+  img_per_s_max: number;
+  step_seconds: number[];
+  peak_rss_mb: number;
+  profile?: { kernel: string; calls: number; ms: number }[];
+  error?: string;
+}
 
-const configs: Config[] = [{ mode: 'train', batch: 32 }, { mode: 'train', batch: 128 }, { mode: 'infer', batch: 32 }];
-const common = (c: Config) => ['--mode', c.mode, '--batch', String(c.batch), '--size', values.size!, '--steps',
-  values.steps!, '--warmup', values.warmup!, '--threads', values.threads!];
+const configs: Config[] = [
+  { mode: 'train', batch: 32 },
+  { mode: 'train', batch: 128 },
+  { mode: 'infer', batch: 32 },
+];
+const common = (c: Config) => [
+  '--mode',
+  c.mode,
+  '--batch',
+  String(c.batch),
+  '--size',
+  values.size!,
+  '--steps',
+  values.steps!,
+  '--warmup',
+  values.warmup!,
+  '--threads',
+  values.threads!,
+];
 const worker = fileURLToPath(new URL('./nin_worker.js', import.meta.url));
 const torchScript = fileURLToPath(new URL('../../bench/torch_nin.py', import.meta.url));
 
-const torchAvailable = !values['no-torch'] && spawnSync(values.python!, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+const torchAvailable =
+  !values['no-torch'] && spawnSync(values.python!, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const systems: System[] = precisions.flatMap((precision): System[] => {
   const bf16 = precision === 'bf16';
   const torch = (layout: string): System => ({
-    name: `pytorch ${bf16 ? 'autocast-bf16 ' : ''}${layout}`, ours: false, precision,
+    name: `pytorch ${bf16 ? 'autocast-bf16 ' : ''}${layout}`,
+    ours: false,
+    precision,
     command: (c) => [values.python!, [torchScript, ...common(c), '--layout', layout, ...(bf16 ? ['--bf16'] : [])]],
   });
   return [
     {
-      name: `tfjs onednn${bf16 ? ' bf16' : ''}`, ours: true, precision,
-      command: (c, profile) => [process.execPath, [worker, ...common(c), '--precision', precision, ...(profile ? ['--profile'] : [])]],
+      name: `tfjs onednn${bf16 ? ' bf16' : ''}`,
+      ours: true,
+      precision,
+      command: (c, profile) => [
+        process.execPath,
+        [worker, ...common(c), '--precision', precision, ...(profile ? ['--profile'] : [])],
+      ],
     },
     ...(torchAvailable ? [torch('channels_last'), ...(values.nchw ? [torch('nchw')] : [])] : []),
   ];
@@ -70,7 +109,9 @@ function run(system: System, config: Config, profile: boolean): Round {
   }
 }
 
-const log = (s: string) => { if (!values.json) process.stderr.write(`${s}\n`); };
+const log = (s: string) => {
+  if (!values.json) process.stderr.write(`${s}\n`);
+};
 const rounds = Number(values.rounds);
 const results = new Map<string, Round[]>();
 const key = (s: System, c: Config) => `${s.name}|${c.mode}|${c.batch}`;
@@ -78,56 +119,95 @@ for (let round = 0; round < rounds; round++) {
   for (const config of configs) {
     for (const system of systems) {
       const r = run(system, config, round === 0 && config.batch === 32 && system.ours);
-      log(`round ${round + 1}/${rounds} ${system.name.padEnd(36)} ${config.mode} b${config.batch}: ` +
-        (r.error ? `error ${r.error}` : `${r.img_per_s_median.toFixed(1)} img/s (min ${r.img_per_s_min.toFixed(1)}, max ${r.img_per_s_max.toFixed(1)})`));
+      log(
+        `round ${round + 1}/${rounds} ${system.name.padEnd(36)} ${config.mode} b${config.batch}: ` +
+          (r.error
+            ? `error ${r.error}`
+            : `${r.img_per_s_median.toFixed(1)} img/s (min ${r.img_per_s_min.toFixed(1)}, max ${r.img_per_s_max.toFixed(1)})`),
+      );
       results.set(key(system, config), [...(results.get(key(system, config)) ?? []), r]);
     }
   }
 }
 
 // Summary over all rounds: median of every timed step; min-max of per-step rates; spread of step times.
-const rows = configs.flatMap((c) => systems.map((s) => {
-  const rs = (results.get(key(s, c)) ?? []).filter((r) => !r.error);
-  const steps = rs.flatMap((r) => r.step_seconds);
-  const rates = steps.map((t) => c.batch / t);
-  return {
-    system: s.name, mode: c.mode, batch: c.batch,
-    img_per_s: steps.length ? c.batch / median(steps) : null,
-    img_per_s_min: rates.length ? Math.min(...rates) : null,
-    img_per_s_max: rates.length ? Math.max(...rates) : null,
-    spread_pct: steps.length ? (100 * (Math.max(...steps) - Math.min(...steps))) / Math.min(...steps) : null,
-    peak_rss_mb: rs.length ? Math.max(...rs.map((r) => r.peak_rss_mb)) : null,
-    errors: (results.get(key(s, c)) ?? []).filter((r) => r.error).map((r) => r.error),
-  };
-}));
-const row = (s: System, c: Config) => rows.find((r) => r.system === s.name && r.mode === c.mode && r.batch === c.batch)!;
-const ratios = systems.filter((s) => s.ours).flatMap((s) => configs.map((c) => {
-  const ours = row(s, c).img_per_s;
-  const peers = systems.filter((p) => !p.ours && p.precision === s.precision).map((p) => row(p, c));
-  return { system: s.name, mode: c.mode, batch: c.batch, vs: Object.fromEntries(peers.map((p) => [p.system, ours && p.img_per_s ? ours / p.img_per_s : null])) };
-}));
-const profiles = systems.filter((s) => s.ours).flatMap((s) => [
-  { system: s.name, title: 'training step', profile: results.get(key(s, configs[0]!))?.[0]?.profile },
-  { system: s.name, title: 'inference (predict)', profile: results.get(key(s, configs[2]!))?.[0]?.profile },
-]);
-const meta = { size: Number(values.size), threads: Number(values.threads), rounds, steps: Number(values.steps), precisions,
-  warmup: Number(values.warmup), torch: torchAvailable, cpu: cpus()[0]?.model, date: new Date().toISOString() };
+const rows = configs.flatMap((c) =>
+  systems.map((s) => {
+    const rs = (results.get(key(s, c)) ?? []).filter((r) => !r.error);
+    const steps = rs.flatMap((r) => r.step_seconds);
+    const rates = steps.map((t) => c.batch / t);
+    return {
+      system: s.name,
+      mode: c.mode,
+      batch: c.batch,
+      img_per_s: steps.length ? c.batch / median(steps) : null,
+      img_per_s_min: rates.length ? Math.min(...rates) : null,
+      img_per_s_max: rates.length ? Math.max(...rates) : null,
+      spread_pct: steps.length ? (100 * (Math.max(...steps) - Math.min(...steps))) / Math.min(...steps) : null,
+      peak_rss_mb: rs.length ? Math.max(...rs.map((r) => r.peak_rss_mb)) : null,
+      errors: (results.get(key(s, c)) ?? []).filter((r) => r.error).map((r) => r.error),
+    };
+  }),
+);
+const row = (s: System, c: Config) =>
+  rows.find((r) => r.system === s.name && r.mode === c.mode && r.batch === c.batch)!;
+const ratios = systems
+  .filter((s) => s.ours)
+  .flatMap((s) =>
+    configs.map((c) => {
+      const ours = row(s, c).img_per_s;
+      const peers = systems.filter((p) => !p.ours && p.precision === s.precision).map((p) => row(p, c));
+      return {
+        system: s.name,
+        mode: c.mode,
+        batch: c.batch,
+        vs: Object.fromEntries(peers.map((p) => [p.system, ours && p.img_per_s ? ours / p.img_per_s : null])),
+      };
+    }),
+  );
+const profiles = systems
+  .filter((s) => s.ours)
+  .flatMap((s) => [
+    { system: s.name, title: 'training step', profile: results.get(key(s, configs[0]!))?.[0]?.profile },
+    { system: s.name, title: 'inference (predict)', profile: results.get(key(s, configs[2]!))?.[0]?.profile },
+  ]);
+const meta = {
+  size: Number(values.size),
+  threads: Number(values.threads),
+  rounds,
+  steps: Number(values.steps),
+  precisions,
+  warmup: Number(values.warmup),
+  torch: torchAvailable,
+  cpu: cpus()[0]?.model,
+  date: new Date().toISOString(),
+};
 
 if (values.json) {
   console.log(JSON.stringify({ meta, rows, ratios, profiles }, null, 1));
 } else {
   const f = (x: number | null, d = 1) => (x == null ? '—' : x.toFixed(d));
-  console.log(`\nNiN@${meta.size}, ${meta.threads} threads, ${rounds} rounds × ${meta.steps} steps (after ${meta.warmup} warm-up), ${meta.cpu}`);
+  console.log(
+    `\nNiN@${meta.size}, ${meta.threads} threads, ${rounds} rounds × ${meta.steps} steps (after ${meta.warmup} warm-up), ${meta.cpu}`,
+  );
   console.log('| system | mode | batch | img/s (median) | min–max | step spread | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.system} | ${r.mode} | ${r.batch} | ${f(r.img_per_s)} | ${f(r.img_per_s_min)}–${f(r.img_per_s_max)} | ${f(r.spread_pct, 0)} % | ${f(r.peak_rss_mb, 0)} |`);
+    console.log(
+      `| ${r.system} | ${r.mode} | ${r.batch} | ${f(r.img_per_s)} | ${f(r.img_per_s_min)}–${f(r.img_per_s_max)} | ${f(r.spread_pct, 0)} % | ${f(r.peak_rss_mb, 0)} |`,
+    );
   }
   console.log('\nratio onednn / peer of the same precision:');
-  for (const r of ratios) console.log(`  ${r.system} ${r.mode} b${r.batch}: ${Object.entries(r.vs).map(([k, v]) => `${f(v, 2)}× ${k}`).join(', ')}`);
+  for (const r of ratios)
+    console.log(
+      `  ${r.system} ${r.mode} b${r.batch}: ${Object.entries(r.vs)
+        .map(([k, v]) => `${f(v, 2)}× ${k}`)
+        .join(', ')}`,
+    );
   for (const { system, title, profile: p } of profiles) {
     if (!p) continue;
     console.log(`\nper-kernel profile, one ${system} ${title} at batch 32:`);
-    for (const k of p.slice(0, 16)) console.log(`  ${k.kernel.padEnd(24)} ${String(k.calls).padStart(4)} calls ${k.ms.toFixed(1).padStart(9)} ms`);
+    for (const k of p.slice(0, 16))
+      console.log(`  ${k.kernel.padEnd(24)} ${String(k.calls).padStart(4)} calls ${k.ms.toFixed(1).padStart(9)} ms`);
   }
 }

@@ -24,8 +24,10 @@ const { values } = parseArgs({
   },
 });
 const mode = values.mode as 'train' | 'infer';
-const batch = Number(values.batch), size = Number(values.size);
-const steps = Number(values.steps), warmup = Number(values.warmup);
+const batch = Number(values.batch),
+  size = Number(values.size);
+const steps = Number(values.steps),
+  warmup = Number(values.warmup);
 const backendName = values.backend as 'onednn' | 'cpu';
 
 await useBackend(backendName, { precision: values.precision as Precision });
@@ -68,11 +70,21 @@ if (values.profile) {
 const rates = seconds.map((s) => batch / s);
 console.log(
   JSON.stringify({
-    framework: `tfjs-${backendName}`, precision: values.precision, mode, batch, size, threads: Number(values.threads ?? 0) || undefined,
-    step_seconds: seconds, median_step_s: median(seconds),
-    img_per_s_median: batch / median(seconds), img_per_s_min: Math.min(...rates), img_per_s_max: Math.max(...rates),
-    peak_rss_mb: process.resourceUsage().maxRSS / 1024, params: net.countParams(),
+    framework: `tfjs-${backendName}`,
+    precision: values.precision,
+    mode,
+    batch,
+    size,
+    threads: Number(values.threads ?? 0) || undefined,
+    step_seconds: seconds,
+    median_step_s: median(seconds),
+    img_per_s_median: batch / median(seconds),
+    img_per_s_min: Math.min(...rates),
+    img_per_s_max: Math.max(...rates),
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    params: net.countParams(),
     ...(mode === 'train' ? { final_loss: last } : {}),
-    tensors: tf.memory().numTensors, profile,
+    tensors: tf.memory().numTensors,
+    profile,
   }),
 );

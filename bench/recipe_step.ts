@@ -14,11 +14,15 @@ import { syntheticBatch, timeSteps } from '../src/training/throughput.js';
 
 const { values } = parseArgs({
   options: {
-    resize: { type: 'string', default: '67' }, batch: { type: 'string', default: '128' },
-    precision: { type: 'string', default: 'fp32' }, steps: { type: 'string', default: '10' },
+    resize: { type: 'string', default: '67' },
+    batch: { type: 'string', default: '128' },
+    precision: { type: 'string', default: 'fp32' },
+    steps: { type: 'string', default: '10' },
   },
 });
-const resize = Number(values.resize), batchSize = Number(values.batch), steps = Number(values.steps);
+const resize = Number(values.resize),
+  batchSize = Number(values.batch),
+  steps = Number(values.steps);
 await useBackend('onednn', { precision: values.precision as Precision });
 
 const optimizers: [string, () => tf.Optimizer][] = [
@@ -48,9 +52,13 @@ for (const [name, make] of optimizers) {
 }
 
 const sgd = rows[0]!;
-console.log(`NiN at ${resize}×${resize}, batch ${batchSize}, ${values.precision} on onednn; medians of ${steps} steps\n`);
+console.log(
+  `NiN at ${resize}×${resize}, batch ${batchSize}, ${values.precision} on onednn; medians of ${steps} steps\n`,
+);
 console.log('| optimizer | update ms | training step ms | step vs sgd | img/s |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.update.toFixed(1)} | ${r.step.toFixed(1)} | ${(r.step / sgd.step).toFixed(2)}× | ${(batchSize / (r.step / 1000)).toFixed(0)} |`);
+  console.log(
+    `| ${r.name} | ${r.update.toFixed(1)} | ${r.step.toFixed(1)} | ${(r.step / sgd.step).toFixed(2)}× | ${(batchSize / (r.step / 1000)).toFixed(0)} |`,
+  );
 }

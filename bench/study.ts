@@ -81,15 +81,31 @@ function epochsOf(dir: string): EpochSummary[] {
 
 function run(args: string[], env: NodeJS.ProcessEnv, capture = false): string {
   const r = spawnSync(process.execPath, [nin, ...args], {
-    encoding: 'utf8', env, stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'], maxBuffer: 1 << 24,
+    encoding: 'utf8',
+    env,
+    stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'],
+    maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`nin ${args.join(' ')} exited with ${r.status}`);
   return r.stdout;
 }
 
 function evaluate(dir: string, precision: string, tta: boolean) {
-  const out = run(['eval', '--model', dir, '--json', '--precision', precisionOf(precision), '--tta', tta ? 'on' : 'off',
-    ...(values['limit-test'] ? ['--limit-test', values['limit-test']] : [])], envOf(precision), true);
+  const out = run(
+    [
+      'eval',
+      '--model',
+      dir,
+      '--json',
+      '--precision',
+      precisionOf(precision),
+      '--tta',
+      tta ? 'on' : 'off',
+      ...(values['limit-test'] ? ['--limit-test', values['limit-test']] : []),
+    ],
+    envOf(precision),
+    true,
+  );
   return JSON.parse(out) as { accuracy: number; deadClasses: string[]; neverPredicted: string[] };
 }
 
@@ -97,11 +113,30 @@ function trainAndEvaluate(recipe: string, precision: string, seed: number): RunR
   const dir = join(values.out!, `${slug(recipe)}-${precision}-seed${seed}`);
   const timing = join(dir, 'study-command-seconds.json');
   if (epochsOf(dir).length < epochs || !existsSync(join(dir, 'model', 'model.json'))) {
-    const limits = ['limit-train', 'limit-test'].flatMap((o) => (values[o as 'limit-train'] ? [`--${o}`, values[o as 'limit-train']!] : []));
+    const limits = ['limit-train', 'limit-test'].flatMap((o) =>
+      values[o as 'limit-train'] ? [`--${o}`, values[o as 'limit-train']!] : [],
+    );
     const args = existsSync(join(dir, 'record.json'))
       ? ['train', '--resume', dir, '--epochs', String(epochs)]
-      : ['train', '--model', values.model!, ...recipeArgs(recipe), '--resize', values.resize!, '--epochs', String(epochs),
-          '--batch-size', values['batch-size']!, '--seed', String(seed), '--precision', precisionOf(precision), '--out', dir, ...limits];
+      : [
+          'train',
+          '--model',
+          values.model!,
+          ...recipeArgs(recipe),
+          '--resize',
+          values.resize!,
+          '--epochs',
+          String(epochs),
+          '--batch-size',
+          values['batch-size']!,
+          '--seed',
+          String(seed),
+          '--precision',
+          precisionOf(precision),
+          '--out',
+          dir,
+          ...limits,
+        ];
     process.stderr.write(`study: nin ${args.join(' ')}\n`);
     const resumed = args.includes('--resume');
     const started = performance.now();
@@ -109,10 +144,19 @@ function trainAndEvaluate(recipe: string, precision: string, seed: number): RunR
     if (!resumed) writeFileSync(timing, JSON.stringify((performance.now() - started) / 1000));
   }
   const summaries = epochsOf(dir).slice(0, epochs);
-  const plain = evaluate(dir, precision, false), tta = evaluate(dir, precision, true);
+  const plain = evaluate(dir, precision, false),
+    tta = evaluate(dir, precision, true);
   return {
-    recipe, precision, seed, dir, valAcc: summaries.map((e) => e.valAcc), trainLoss: summaries.at(-1)!.trainLoss,
-    testAcc: plain.accuracy, testAccTta: tta.accuracy, deadClasses: plain.deadClasses, neverPredicted: plain.neverPredicted,
+    recipe,
+    precision,
+    seed,
+    dir,
+    valAcc: summaries.map((e) => e.valAcc),
+    trainLoss: summaries.at(-1)!.trainLoss,
+    testAcc: plain.accuracy,
+    testAccTta: tta.accuracy,
+    deadClasses: plain.deadClasses,
+    neverPredicted: plain.neverPredicted,
     seconds: summaries.reduce((s, e) => s + e.seconds, 0),
     ...(existsSync(timing) ? { commandSeconds: JSON.parse(readFileSync(timing, 'utf8')) as number } : {}),
   };
@@ -126,7 +170,6 @@ function commandTime(rows: RunResult[]): string {
   return `${minutes(mean(s))} (max ${minutes(Math.max(...s))})`;
 }
 
-
 mkdirSync(values.out!, { recursive: true });
 const results: RunResult[] = [];
 for (const seed of seeds) {
@@ -136,32 +179,47 @@ for (const seed of seeds) {
 }
 
 const lines: string[] = [];
-lines.push(`${values.model} at ${values.resize}×${values.resize}, ${epochs} epochs, batch ${values['batch-size']}` +
-  `${values['limit-train'] ? `, ${values['limit-train']} training images` : ''}; test accuracy (%) of the final model, ` +
-  'without / with flip test-time augmentation', '');
-lines.push(`| recipe | precision | ${seeds.map((s) => `seed ${s}`).join(' | ')} | mean ± sd | min | mean with TTA | min with TTA | dead classes | never predicted | epochs' time | command's time |`);
+lines.push(
+  `${values.model} at ${values.resize}×${values.resize}, ${epochs} epochs, batch ${values['batch-size']}` +
+    `${values['limit-train'] ? `, ${values['limit-train']} training images` : ''}; test accuracy (%) of the final model, ` +
+    'without / with flip test-time augmentation',
+  '',
+);
+lines.push(
+  `| recipe | precision | ${seeds.map((s) => `seed ${s}`).join(' | ')} | mean ± sd | min | mean with TTA | min with TTA | dead classes | never predicted | epochs' time | command's time |`,
+);
 lines.push(`|---|---|${'---|'.repeat(seeds.length + 8)}`);
 const groups = recipes.flatMap((recipe) => precisions.map((precision) => ({ recipe, precision })));
 for (const { recipe, precision } of groups) {
   const rows = results.filter((r) => r.recipe === recipe && r.precision === precision);
-  const acc = rows.map((r) => r.testAcc), tta = rows.map((r) => r.testAccTta);
-  const count = (key: 'deadClasses' | 'neverPredicted') => `${rows.reduce((n, r) => n + r[key].length, 0)} in ${rows.filter((r) => r[key].length).length} runs`;
-  lines.push(`| ${recipe} | ${precision} | ${acc.map(pct).join(' | ')} | **${pct(mean(acc))}** ± ${pct(sd(acc))} | ${pct(Math.min(...acc))} | ` +
-    `${pct(mean(tta))} | ${pct(Math.min(...tta))} | ${count('deadClasses')} | ${count('neverPredicted')} | ` +
-    `${minutes(mean(rows.map((r) => r.seconds)))} (max ${minutes(Math.max(...rows.map((r) => r.seconds)))}) | ${commandTime(rows)} |`);
+  const acc = rows.map((r) => r.testAcc),
+    tta = rows.map((r) => r.testAccTta);
+  const count = (key: 'deadClasses' | 'neverPredicted') =>
+    `${rows.reduce((n, r) => n + r[key].length, 0)} in ${rows.filter((r) => r[key].length).length} runs`;
+  lines.push(
+    `| ${recipe} | ${precision} | ${acc.map(pct).join(' | ')} | **${pct(mean(acc))}** ± ${pct(sd(acc))} | ${pct(Math.min(...acc))} | ` +
+      `${pct(mean(tta))} | ${pct(Math.min(...tta))} | ${count('deadClasses')} | ${count('neverPredicted')} | ` +
+      `${minutes(mean(rows.map((r) => r.seconds)))} (max ${minutes(Math.max(...rows.map((r) => r.seconds)))}) | ${commandTime(rows)} |`,
+  );
 }
 for (const { recipe, precision } of groups.filter((g) => g.precision !== 'fp32' && precisions.includes('fp32'))) {
   const diffs = seeds.map((seed) => {
     const of = (p: string) => results.find((r) => r.recipe === recipe && r.precision === p && r.seed === seed)!.testAcc;
     return of(precision) - of('fp32');
   });
-  lines.push('', `${recipe}, ${precision} − fp32 (points, per seed): ${diffs.map((d) => (100 * d).toFixed(2)).join(', ')}; ` +
-    `mean ${(100 * mean(diffs)).toFixed(2)}, standard error ${(100 * sd(diffs) / Math.sqrt(diffs.length)).toFixed(2)}`);
+  lines.push(
+    '',
+    `${recipe}, ${precision} − fp32 (points, per seed): ${diffs.map((d) => (100 * d).toFixed(2)).join(', ')}; ` +
+      `mean ${(100 * mean(diffs)).toFixed(2)}, standard error ${((100 * sd(diffs)) / Math.sqrt(diffs.length)).toFixed(2)}`,
+  );
 }
 const dead = results.filter((r) => r.deadClasses.length || r.neverPredicted.length);
 if (dead.length) {
   lines.push('', 'Runs with dead or never-predicted classes:');
-  for (const r of dead) lines.push(`- ${r.recipe} ${r.precision} seed ${r.seed}: dead ${r.deadClasses.join(', ') || '–'}; never predicted ${r.neverPredicted.join(', ') || '–'}`);
+  for (const r of dead)
+    lines.push(
+      `- ${r.recipe} ${r.precision} seed ${r.seed}: dead ${r.deadClasses.join(', ') || '–'}; never predicted ${r.neverPredicted.join(', ') || '–'}`,
+    );
 }
 const table = `${lines.join('\n')}\n`;
 writeFileSync(join(values.out!, 'study.md'), table);

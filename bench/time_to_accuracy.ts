@@ -45,16 +45,30 @@ function spawn(command: string, args: string[]): string {
   return r.stdout;
 }
 
+/** The budget both systems get, as both take it on their command lines. */
+const budget = (seed: number) => [
+  '--resize',
+  values.resize!,
+  '--epochs',
+  values.epochs!,
+  '--seed',
+  String(seed),
+  '--precision',
+  values.precision!,
+];
+
 function ours(seed: number): Curve {
   const dir = join(values.out!, `ours-seed${seed}`);
-  spawn(process.execPath, existsSync(join(dir, 'record.json'))
-    ? [nin, 'train', '--resume', dir] // interrupted: the record keeps each finished epoch's time
-    : [nin, 'train', '--recipe', 'robust', '--resize', values.resize!, '--epochs', values.epochs!, '--seed', String(seed),
-        '--precision', values.precision!, '--out', dir]);
+  const resume = existsSync(join(dir, 'record.json')); // interrupted: the record keeps each finished epoch's time
+  spawn(
+    process.execPath,
+    resume ? [nin, 'train', '--resume', dir] : [nin, 'train', '--recipe', 'robust', ...budget(seed), '--out', dir],
+  );
   const { epochs } = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { epochs: EpochSummary[] };
   let seconds = 0;
   return {
-    system: 'ours', seed,
+    system: 'ours',
+    seed,
     epochs: epochs.map((e) => {
       seconds += e.seconds; // wall time since the first step
       return { epoch: e.epoch, valAcc: e.valAcc, seconds };
@@ -63,9 +77,9 @@ function ours(seed: number): Curve {
 }
 
 function pytorch(seed: number): Curve {
-  const out = spawn(values.python!, [torchScript, '--resize', values.resize!, '--epochs', values.epochs!, '--seed', String(seed),
-    '--precision', values.precision!, '--workers', values.workers!, '--cache', join(values.out!, 'torch-data')]);
-  return { system: 'pytorch', seed, epochs: out.trim().split('\n').map((line) => JSON.parse(line) as Curve['epochs'][number]) };
+  const args = [torchScript, ...budget(seed), '--workers', values.workers!, '--cache', join(values.out!, 'torch-data')];
+  const lines = spawn(values.python!, args).trim().split('\n');
+  return { system: 'pytorch', seed, epochs: lines.map((line) => JSON.parse(line) as Curve['epochs'][number]) };
 }
 
 function measured(system: Curve['system'], seed: number): Curve {
@@ -83,22 +97,29 @@ mkdirSync(values.out!, { recursive: true });
 const curves = seeds.flatMap((seed) => [measured('ours', seed), measured('pytorch', seed)]);
 const lines = [
   `NiN, recipe robust, ${values.resize}×${values.resize}, ${values.epochs} epochs, batch 128, ${values.precision}; ` +
-    `wall time from the first step to test accuracy ≥ ${target} (evaluated after every epoch)`, '',
-  '| seed | system | test accuracy after each epoch (%) | time to target | whole run |', '|---|---|---|---|---|',
+    `wall time from the first step to test accuracy ≥ ${target} (evaluated after every epoch)`,
+  '',
+  '| seed | system | test accuracy after each epoch (%) | time to target | whole run |',
+  '|---|---|---|---|---|',
 ];
 const ratios: number[] = [];
 for (const seed of seeds) {
   const pair = curves.filter((c) => c.seed === seed);
   for (const c of pair) {
     const t = timeToTarget(c);
-    lines.push(`| ${seed} | ${c.system} | ${c.epochs.map((e) => pct(e.valAcc)).join(', ')} | ${t === undefined ? 'not reached' : minutes(t)} | ${minutes(c.epochs.at(-1)!.seconds)} |`);
+    lines.push(
+      `| ${seed} | ${c.system} | ${c.epochs.map((e) => pct(e.valAcc)).join(', ')} | ${t === undefined ? 'not reached' : minutes(t)} | ${minutes(c.epochs.at(-1)!.seconds)} |`,
+    );
   }
   const [a, b] = pair.map(timeToTarget);
   if (a !== undefined && b !== undefined) ratios.push(b / a);
 }
-lines.push('', ratios.length
-  ? `PyTorch's time to ${target} ÷ ours: ${ratios.map((r) => r.toFixed(2)).join(', ')} (mean ${mean(ratios).toFixed(2)})`
-  : `No seed where both reached ${target}: no ratio.`);
+lines.push(
+  '',
+  ratios.length
+    ? `PyTorch's time to ${target} ÷ ours: ${ratios.map((r) => r.toFixed(2)).join(', ')} (mean ${mean(ratios).toFixed(2)})`
+    : `No seed where both reached ${target}: no ratio.`,
+);
 const table = `${lines.join('\n')}\n`;
 writeFileSync(join(values.out!, 'time_to_accuracy.md'), table);
 console.log(table);

@@ -5,7 +5,12 @@ import { tf, NiN, FashionMNIST, Trainer, recipePreset, modelSettings, MODELS, sa
 
 const quick = process.argv.includes('--quick');
 const recipe = recipePreset('robust', MODELS.nin); // AdamW, warm-up then decay, He init, class-score bias, …
-const data = new FashionMNIST({ batchSize: 128, resize: 67, seed: 0, ...(quick && { limitTrain: 2560, limitTest: 1000 }) });
+const data = new FashionMNIST({
+  batchSize: 128,
+  resize: 67,
+  seed: 0,
+  ...(quick && { limitTrain: 2560, limitTest: 1000 }),
+});
 await data.prepare();
 const model = new NiN({ resize: 67, seed: 0, ...modelSettings(recipe) });
 const epochs = await new Trainer({ maxEpochs: quick ? 1 : 3, recipe }).fit(model, data);

@@ -23,17 +23,22 @@ function skip(reason) {
 function findOneDnn() {
   const root = process.env.DNNL_ROOT;
   if (root) {
-    const include = join(root, 'include'), lib = join(root, 'lib');
+    const include = join(root, 'include'),
+      lib = join(root, 'lib');
     if (!existsSync(join(include, 'dnnl.hpp'))) return { reason: `DNNL_ROOT=${root} has no include/dnnl.hpp` };
     return { variables: [`-Ddnnl_include=${include}`, `-Ddnnl_libdir=${lib}`] };
   }
   const pkg = (flag) => spawnSync('pkg-config', [flag, 'dnnl'], { encoding: 'utf8' });
-  const include = pkg('--variable=includedir'), libdir = pkg('--variable=libdir');
+  const include = pkg('--variable=includedir'),
+    libdir = pkg('--variable=libdir');
   if (include.status === 0 && libdir.status === 0 && existsSync(join(include.stdout.trim(), 'dnnl.hpp'))) {
     return { variables: [`-Ddnnl_include=${include.stdout.trim()}`, `-Ddnnl_libdir=${libdir.stdout.trim()}`] };
   }
   if (existsSync('/usr/include/dnnl.hpp')) return { variables: [] };
-  return { reason: 'oneDNN was not found (no DNNL_ROOT, no `pkg-config dnnl`, no /usr/include/dnnl.hpp); install it with: apt-get install libdnnl-dev' };
+  return {
+    reason:
+      'oneDNN was not found (no DNNL_ROOT, no `pkg-config dnnl`, no /usr/include/dnnl.hpp); install it with: apt-get install libdnnl-dev',
+  };
 }
 
 /** node-gyp: the pinned devDependency in a checkout; in an installed package, the one npm ships (npm_config_node_gyp). */
@@ -50,7 +55,7 @@ function findNodeGyp() {
 const onednn = findOneDnn();
 if (onednn.reason) skip(onednn.reason);
 const gyp = findNodeGyp();
-if (!gyp) skip('no node-gyp to build it with (neither the devDependency nor npm\'s own): run `npm rebuild` with npm');
+if (!gyp) skip("no node-gyp to build it with (neither the devDependency nor npm's own): run `npm rebuild` with npm");
 // Build against the headers of the running Node when they are installed beside it, so nothing is downloaded.
 const args = [gyp, 'rebuild', '--jobs', 'max'];
 const prefix = dirname(dirname(process.execPath));

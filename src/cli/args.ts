@@ -16,7 +16,10 @@ export function parse(argv: string[], options: Options, allowPositionals = false
     return parseArgs({ args: argv, options: all, allowPositionals, strict: true });
   } catch (err) {
     const unknown = /^Unknown option '--([^']+)'/.exec((err as Error).message);
-    if (unknown) throw new UsageError(`unknown option '--${unknown[1]}'${didYouMean(unknown[1]!, Object.keys(all), '--')}; --help lists the options`);
+    if (unknown)
+      throw new UsageError(
+        `unknown option '--${unknown[1]}'${didYouMean(unknown[1]!, Object.keys(all), '--')}; --help lists the options`,
+      );
     throw new UsageError((err as Error).message);
   }
 }
@@ -41,12 +44,15 @@ export function int(
 export function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got '${value}'`);
   return n;
 }
 
 export function numberIn(
-  value: string | undefined, name: string, { min, max, fallback }: { min: number; max: number; fallback: number },
+  value: string | undefined,
+  name: string,
+  { min, max, fallback }: { min: number; max: number; fallback: number },
 ): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -56,8 +62,14 @@ export function numberIn(
   return n;
 }
 
-export function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  if (!allowed.includes(value as T))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 }

@@ -38,10 +38,21 @@ compare.json, compare.md, compare.svg and compare.png (accuracy against paramete
 ${backendHelp}`;
 
 export const compareOptions = {
-  models: { type: 'string' }, resize: { type: 'string' }, 'timing-batch': { type: 'string' }, 'timing-steps': { type: 'string' },
-  train: { type: 'boolean' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'limit-train': { type: 'string' },
-  'limit-test': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' },
-  json: { type: 'boolean' }, recipe: { type: 'string' }, ...backendOption,
+  models: { type: 'string' },
+  resize: { type: 'string' },
+  'timing-batch': { type: 'string' },
+  'timing-steps': { type: 'string' },
+  train: { type: 'boolean' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'limit-train': { type: 'string' },
+  'limit-test': { type: 'string' },
+  seed: { type: 'string' },
+  'data-dir': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  recipe: { type: 'string' },
+  ...backendOption,
 } satisfies Options;
 
 export async function compare(argv: string[]): Promise<void> {
@@ -54,16 +65,25 @@ export async function compare(argv: string[]): Promise<void> {
   const settings: CompareSettings = {
     models,
     resize: resizeOption(v.resize, models),
-    timing: { batchSize: int(v['timing-batch'], 'timing-batch', { fallback: 32 }), steps: int(v['timing-steps'], 'timing-steps', { fallback: 3 }), warmup: 1 },
+    timing: {
+      batchSize: int(v['timing-batch'], 'timing-batch', { fallback: 32 }),
+      steps: int(v['timing-steps'], 'timing-steps', { fallback: 3 }),
+      warmup: 1,
+    },
   };
   if (flags.train) {
     settings.train = {
-      epochs: int(v.epochs, 'epochs', { fallback: 1 }), batchSize: int(v['batch-size'], 'batch-size', { fallback: 128 }),
-      seed: int(v.seed, 'seed', { min: 0, fallback: 0 }), limitTrain: optionalInt('limit-train'), limitTest: optionalInt('limit-test'),
+      epochs: int(v.epochs, 'epochs', { fallback: 1 }),
+      batchSize: int(v['batch-size'], 'batch-size', { fallback: 128 }),
+      seed: int(v.seed, 'seed', { min: 0, fallback: 0 }),
+      limitTrain: optionalInt('limit-train'),
+      limitTest: optionalInt('limit-test'),
       recipe: choice(v.recipe, 'recipe', RECIPE_NAMES, 'd2l'),
     };
   } else {
-    const trainOnly = ['epochs', 'batch-size', 'limit-train', 'limit-test', 'seed', 'data-dir', 'recipe'].filter((o) => v[o] !== undefined);
+    const trainOnly = ['epochs', 'batch-size', 'limit-train', 'limit-test', 'seed', 'data-dir', 'recipe'].filter(
+      (o) => v[o] !== undefined,
+    );
     if (trainOnly.length) throw new UsageError(`--${trainOnly[0]} only applies with --train`);
   }
   const outDir = resolve(v.out ?? join('runs', 'compare'));
@@ -71,11 +91,17 @@ export async function compare(argv: string[]): Promise<void> {
   await activateBackend(v.backend, v.precision);
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const data = settings.train && new FashionMNIST({
-    batchSize: settings.train.batchSize, resize: settings.resize, seed: settings.train.seed, dataDir: v['data-dir'],
-    limitTrain: settings.train.limitTrain, limitTest: settings.train.limitTest,
-    augment: augmentation(recipePreset(settings.train.recipe!, MODELS.nin)), // the same for every model of a preset
-  });
+  const data =
+    settings.train &&
+    new FashionMNIST({
+      batchSize: settings.train.batchSize,
+      resize: settings.resize,
+      seed: settings.train.seed,
+      dataDir: v['data-dir'],
+      limitTrain: settings.train.limitTrain,
+      limitTest: settings.train.limitTest,
+      augment: augmentation(recipePreset(settings.train.recipe!, MODELS.nin)), // the same for every model of a preset
+    });
   let report: CompareReport;
   try {
     await data?.prepare();
@@ -94,10 +120,14 @@ export async function compare(argv: string[]): Promise<void> {
 }
 
 function modelList(value: string): ModelName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UsageError(`--models needs at least one of ${MODEL_NAMES.join(', ')}`);
   for (const name of names) {
-    if (!(MODEL_NAMES as string[]).includes(name)) throw new UsageError(`--models: unknown model '${name}' (models: ${MODEL_NAMES.join(', ')})`);
+    if (!(MODEL_NAMES as string[]).includes(name))
+      throw new UsageError(`--models: unknown model '${name}' (models: ${MODEL_NAMES.join(', ')})`);
   }
   return [...new Set(names)] as ModelName[];
 }

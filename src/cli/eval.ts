@@ -25,8 +25,13 @@ dead (score 0 for every test image: no gradient reaches them in training) or nev
 ${backendHelp}`;
 
 export const evalOptions = {
-  model: { type: 'string' }, 'data-dir': { type: 'string' }, 'limit-test': { type: 'string' },
-  'batch-size': { type: 'string' }, json: { type: 'boolean' }, tta: { type: 'string' }, ...backendOption,
+  model: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'limit-test': { type: 'string' },
+  'batch-size': { type: 'string' },
+  json: { type: 'boolean' },
+  tta: { type: 'string' },
+  ...backendOption,
 } satisfies Options;
 
 export async function evaluate(argv: string[]): Promise<void> {
@@ -57,16 +62,39 @@ export async function evaluate(argv: string[]): Promise<void> {
     for (let i = 0; i < n; i++) confusion[split.labels[start + i]!]![predicted[i]!]!++;
   }
   const correct = confusion.reduce((s, row, i) => s + row[i]!, 0);
-  const perClass = confusion.map((row, i) => ({ label: TEXT_LABELS[i]!, accuracy: row[i]! / Math.max(1, row.reduce((a, b) => a + b, 0)), count: row.reduce((a, b) => a + b, 0) }));
+  const perClass = confusion.map((row, i) => ({
+    label: TEXT_LABELS[i]!,
+    accuracy:
+      row[i]! /
+      Math.max(
+        1,
+        row.reduce((a, b) => a + b, 0),
+      ),
+    count: row.reduce((a, b) => a + b, 0),
+  }));
   const health = classHealth(scores, TEXT_LABELS);
-  const result = { accuracy: correct / split.count, examples: split.count, tta, ...health, perClass, confusion, labels: TEXT_LABELS };
+  const result = {
+    accuracy: correct / split.count,
+    examples: split.count,
+    tta,
+    ...health,
+    perClass,
+    confusion,
+    labels: TEXT_LABELS,
+  };
   if (v.json) return void console.log(JSON.stringify(result, null, 2));
-  console.log(`accuracy ${(100 * result.accuracy).toFixed(2)}% on ${split.count} test images${tta ? ' (with flip TTA)' : ''}\n`);
-  if (health.deadClasses.length) console.log(`dead classes (score 0 for every test image): ${health.deadClasses.join(', ')}`);
+  console.log(
+    `accuracy ${(100 * result.accuracy).toFixed(2)}% on ${split.count} test images${tta ? ' (with flip TTA)' : ''}\n`,
+  );
+  if (health.deadClasses.length)
+    console.log(`dead classes (score 0 for every test image): ${health.deadClasses.join(', ')}`);
   if (health.neverPredicted.length) console.log(`never predicted: ${health.neverPredicted.join(', ')}`);
   if (health.deadClasses.length || health.neverPredicted.length) console.log('');
-  for (const c of perClass) console.log(`  ${c.label.padEnd(11)} ${(100 * c.accuracy).toFixed(1).padStart(5)}%  (${c.count})`);
+  for (const c of perClass)
+    console.log(`  ${c.label.padEnd(11)} ${(100 * c.accuracy).toFixed(1).padStart(5)}%  (${c.count})`);
   console.log('\nconfusion matrix (rows: true, columns: predicted)');
   console.log(' '.repeat(12) + TEXT_LABELS.map((_, j) => String(j).padStart(5)).join(''));
-  confusion.forEach((row, i) => console.log(`${i} ${TEXT_LABELS[i]!.padEnd(10)}${row.map((c) => String(c).padStart(5)).join('')}`));
+  confusion.forEach((row, i) =>
+    console.log(`${i} ${TEXT_LABELS[i]!.padEnd(10)}${row.map((c) => String(c).padStart(5)).join('')}`),
+  );
 }

@@ -33,8 +33,14 @@ Models whose scores come from dense layers (AlexNet, VGG) have no class maps, an
 to show) below about 100 px of input; the error says which input sizes give maps.`;
 
 export const explainOptions = {
-  model: { type: 'string' }, 'test-index': { type: 'string', multiple: true }, class: { type: 'string' },
-  top: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' }, ...backendOption,
+  model: { type: 'string' },
+  'test-index': { type: 'string', multiple: true },
+  class: { type: 'string' },
+  top: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  ...backendOption,
 } satisfies Options;
 
 export async function explain(argv: string[]): Promise<void> {
@@ -42,8 +48,11 @@ export async function explain(argv: string[]): Promise<void> {
   if (values.help) return void console.log(explainHelp);
   const v = values as Record<string, string | string[] | boolean | undefined>;
   if (typeof v.model !== 'string') throw new UsageError('--model DIR is required');
-  const indices = ((v['test-index'] as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => int(s.trim(), 'test-index', { min: 0, max: 9999 }));
-  if (positionals.length === 0 && indices.length === 0) throw new UsageError('give at least one image file (PNG or JPEG) or --test-index N');
+  const indices = ((v['test-index'] as string[] | undefined) ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => int(s.trim(), 'test-index', { min: 0, max: 9999 }));
+  if (positionals.length === 0 && indices.length === 0)
+    throw new UsageError('give at least one image file (PNG or JPEG) or --test-index N');
   const choice = classChoice(v.class as string | undefined, v.top as string | undefined);
   await activateBackend(v.backend as string | undefined, v.precision as string | undefined);
   const model = await loadModel(findModelDir(v.model));
@@ -52,9 +61,16 @@ export async function explain(argv: string[]): Promise<void> {
   const images: ImageToExplain[] = [];
   for (const file of positionals) images.push({ name: file, pixels: await fashionMnistLike(file) });
   if (indices.length) {
-    const test = await readFashionMnistSplit('test', { dataDir: v['data-dir'] as string | undefined, limit: Math.max(...indices) + 1 });
+    const test = await readFashionMnistSplit('test', {
+      dataDir: v['data-dir'] as string | undefined,
+      limit: Math.max(...indices) + 1,
+    });
     for (const i of indices) {
-      images.push({ name: `test image ${i}`, pixels: test.images.slice(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), truth: textLabels([test.labels[i]!])[0]! });
+      images.push({
+        name: `test image ${i}`,
+        pixels: test.images.slice(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS),
+        truth: textLabels([test.labels[i]!])[0]!,
+      });
     }
   }
   const explained = explainImages(tf, model, side, images, choice);
@@ -70,17 +86,22 @@ export async function explain(argv: string[]): Promise<void> {
   if (v.json) return void console.log(JSON.stringify(explained.map(explainedJson), null, 2));
   for (const e of explained) {
     const top = [...e.classes].sort((a, b) => b.probability - a.probability).slice(0, 3);
-    console.log(`${e.name}${e.truth ? ` (true: ${e.truth})` : ''}: ${e.predicted}; ` +
-      top.map((c) => `${c.label} ${(100 * c.probability).toFixed(1)}%`).join(', '));
+    console.log(
+      `${e.name}${e.truth ? ` (true: ${e.truth})` : ''}: ${e.predicted}; ` +
+        top.map((c) => `${c.label} ${(100 * c.probability).toFixed(1)}%`).join(', '),
+    );
   }
   const { width, height } = gridSize(explained);
-  console.log(`class maps ${explained[0]!.height}×${explained[0]!.width} (input ${side}×${side}) → ${out} (${width}×${height} px)`);
+  console.log(
+    `class maps ${explained[0]!.height}×${explained[0]!.width} (input ${side}×${side}) → ${out} (${width}×${height} px)`,
+  );
 }
 
 function classChoice(name: string | undefined, top: string | undefined): ClassChoice {
   if (name !== undefined && top !== undefined) throw new UsageError('give --class or --top, not both');
   if (name !== undefined) {
-    if (!TEXT_LABELS.includes(name as TextLabel)) throw new UsageError(`--class must be one of ${TEXT_LABELS.join(', ')}, got '${name}'`);
+    if (!TEXT_LABELS.includes(name as TextLabel))
+      throw new UsageError(`--class must be one of ${TEXT_LABELS.join(', ')}, got '${name}'`);
     return { label: name as TextLabel };
   }
   return top === undefined ? 'all' : { top: int(top, 'top', { max: TEXT_LABELS.length }) };

@@ -20,7 +20,12 @@ Writes a saved model (any of the zoo's: NiN, AlexNet, VGG) in another format, fo
   --out FILE       where it goes (default: model.onnx beside the model's model.json)
   --backend NAME   onednn (default) or cpu: where the model is loaded (the file is the same)`;
 
-export const exportOptions = { model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, backend: backendOption.backend } satisfies Options;
+export const exportOptions = {
+  model: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  backend: backendOption.backend,
+} satisfies Options;
 
 export async function exportModel(argv: string[]): Promise<void> {
   const { values } = parse(argv, exportOptions);
@@ -40,5 +45,7 @@ export async function exportModel(argv: string[]): Promise<void> {
   }
   const inputShape = (model.inputs[0]!.shape as (number | null)[]).slice(1);
   const outputShape = (model.outputs[0]!.shape as (number | null)[]).slice(1);
-  console.log(`${out}: ONNX opset 13, ${(onnx.length / 1e6).toFixed(1)} MB; input '${ONNX_INPUT}' [batch, ${inputShape.join(', ')}] → output 'logits' [batch, ${outputShape.join(', ')}]`);
+  console.log(
+    `${out}: ONNX opset 13, ${(onnx.length / 1e6).toFixed(1)} MB; input '${ONNX_INPUT}' [batch, ${inputShape.join(', ')}] → output 'logits' [batch, ${outputShape.join(', ')}]`,
+  );
 }

@@ -12,7 +12,9 @@ const usage = `nin: Network in Network (d2l chapter) on Fashion-MNIST, TF.js + o
 
 usage: nin <command> [options]     (nin <command> --help for its options; nin --version)
 
-${Object.values(commands).map((c) => `  ${c.help.split('\n')[0]}`).join('\n')}`;
+${Object.values(commands)
+  .map((c) => `  ${c.help.split('\n')[0]}`)
+  .join('\n')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -25,16 +27,30 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = commands[name];
-  if (!command) throw new UsageError(`unknown command '${name}'${didYouMean(name, Object.keys(commands))} (commands: ${Object.keys(commands).join(', ')})`);
+  if (!command)
+    throw new UsageError(
+      `unknown command '${name}'${didYouMean(name, Object.keys(commands))} (commands: ${Object.keys(commands).join(', ')})`,
+    );
   await command.run(rest);
   return 0;
 }
 
 /** Errors in what the user gave us, by name (the classes live in the layers that detect them). */
-const USER_ERRORS = ['UsageError', 'DataError', 'ModelFileError', 'ImageError', 'OutputError', 'ClassMapsError', 'EngineUnavailableError', 'OnnxExportError', 'ModelInputError'];
+const USER_ERRORS = [
+  'UsageError',
+  'DataError',
+  'ModelFileError',
+  'ImageError',
+  'OutputError',
+  'ClassMapsError',
+  'EngineUnavailableError',
+  'OnnxExportError',
+  'ModelInputError',
+];
 
 function exitCodeOf(err: Error): number {
-  if (err.name === 'TrainingInterrupted') return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;
+  if (err.name === 'TrainingInterrupted')
+    return SIGNAL_EXIT_CODES[String((err as Error & { reason?: unknown }).reason)] ?? 130;
   if (err.name === 'DivergenceError') return 3;
   return USER_ERRORS.includes(err.name) ? 2 : 1;
 }

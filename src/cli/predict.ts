@@ -16,7 +16,11 @@ data. Prints the top-3 classes with probabilities.
   --json              print the classes and probabilities as JSON
 ${backendHelp}`;
 
-export const predictOptions = { model: { type: 'string' }, json: { type: 'boolean' }, ...backendOption } satisfies Options;
+export const predictOptions = {
+  model: { type: 'string' },
+  json: { type: 'boolean' },
+  ...backendOption,
+} satisfies Options;
 
 export async function predict(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, predictOptions, true);

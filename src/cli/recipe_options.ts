@@ -1,13 +1,34 @@
 // The recipe options of `nin train` and `nin compare`: --recipe picks a preset, and each setting can be given on its
 // own on top of it (the run record keeps them all).
-import { type ModelRates, recipePreset, RECIPE_NAMES, type Recipe, OPTIMIZERS, SCHEDULES, INITS } from '../training/recipe.js';
+import {
+  type ModelRates,
+  recipePreset,
+  RECIPE_NAMES,
+  type Recipe,
+  OPTIMIZERS,
+  SCHEDULES,
+  INITS,
+} from '../training/recipe.js';
 import { choice, int, numberIn, positiveNumber } from './args.js';
 
 const SWITCHES = ['on', 'off'] as const;
 
 export const recipeOption = Object.fromEntries(
-  ['recipe', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'warmup', 'init', 'last-bias', 'label-smoothing',
-    'translate', 'flip', 'tta'].map((name) => [name, { type: 'string' as const }]),
+  [
+    'recipe',
+    'optimizer',
+    'lr',
+    'momentum',
+    'weight-decay',
+    'schedule',
+    'warmup',
+    'init',
+    'last-bias',
+    'label-smoothing',
+    'translate',
+    'flip',
+    'tta',
+  ].map((name) => [name, { type: 'string' as const }]),
 );
 
 // Each setting's defaults, read from the presets (the learning rate depends on the model: shown apart).
@@ -56,7 +77,11 @@ export function overrideRecipe(recipe: Recipe, v: Record<string, string | undefi
     warmupEpochs: numberIn(v.warmup, 'warmup', { min: 0, max: 1000, fallback: recipe.warmupEpochs }),
     init: choice(v.init, 'init', INITS, recipe.init),
     lastBias: numberIn(v['last-bias'], 'last-bias', { min: -10, max: 10, fallback: recipe.lastBias }),
-    labelSmoothing: numberIn(v['label-smoothing'], 'label-smoothing', { min: 0, max: 0.5, fallback: recipe.labelSmoothing }),
+    labelSmoothing: numberIn(v['label-smoothing'], 'label-smoothing', {
+      min: 0,
+      max: 0.5,
+      fallback: recipe.labelSmoothing,
+    }),
     translate: int(v.translate, 'translate', { min: 0, max: 8, fallback: recipe.translate }),
     flip: choice(v.flip, 'flip', SWITCHES, recipe.flip ? 'on' : 'off') === 'on',
     tta: choice(v.tta, 'tta', SWITCHES, recipe.tta ? 'on' : 'off') === 'on',

@@ -21,8 +21,12 @@ GET /api/runs/ID/metrics) computes in Node on the chosen backend.
 ${backendHelp}`;
 
 export const serveOptions = {
-  model: { type: 'string' }, runs: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-  'data-dir': { type: 'string' }, ...backendOption,
+  model: { type: 'string' },
+  runs: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  ...backendOption,
 } satisfies Options;
 
 export async function serve(argv: string[]): Promise<void> {
@@ -43,7 +47,8 @@ export async function serve(argv: string[]): Promise<void> {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port`);
     if (code === 'EACCES') throw new UsageError(`not allowed to listen on ${host}:${port}; pick a port above 1023`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(`--host ${host} is not an address of this machine`);
     throw err;
   }
   // handlers first: whoever reads the URL may signal at once
@@ -55,7 +60,9 @@ export async function serve(argv: string[]): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  const model = server.model ? `model ${server.model.dir} (${server.model.resize}×${server.model.resize})` : 'no model yet';
+  const model = server.model
+    ? `model ${server.model.dir} (${server.model.resize}×${server.model.resize})`
+    : 'no model yet';
   console.log(`nin serve: ${server.url}  (${model}; runs ${runsDir})`);
   await closed;
 }

@@ -12,7 +12,11 @@ each output shape, and prints the parameter count and the multiply-accumulates p
   --resize N          image side (default 224, the chapter's size)
 ${backendHelp}`;
 
-export const summaryOptions = { model: { type: 'string' }, resize: { type: 'string' }, ...backendOption } satisfies Options;
+export const summaryOptions = {
+  model: { type: 'string' },
+  resize: { type: 'string' },
+  ...backendOption,
+} satisfies Options;
 
 export async function summary(argv: string[]): Promise<void> {
   const { values } = parse(argv, summaryOptions);
@@ -24,6 +28,8 @@ export async function summary(argv: string[]): Promise<void> {
   const model = MODELS[name].create({ resize });
   for (const line of model.layerSummary([1, resize, resize, 1])) console.log(line);
   const cost = networkCost(model.net);
-  console.log(`Parameters: ${cost.params.toLocaleString('en-US')}${cost.denseParams ? ` (${(100 * cost.denseShare).toFixed(1)}% in dense layers)` : ''}`);
+  console.log(
+    `Parameters: ${cost.params.toLocaleString('en-US')}${cost.denseParams ? ` (${(100 * cost.denseShare).toFixed(1)}% in dense layers)` : ''}`,
+  );
   console.log(`Multiply-accumulates per image: ${(cost.macs / 1e9).toFixed(3)} G`);
 }

@@ -55,27 +55,45 @@ Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint and exits 
 Ctrl-C quits at once. A diverging loss stops the run with exit code 3.`;
 
 export interface TrainConfig {
-  epochs: number; batchSize: number; resize: number; seed: number;
+  epochs: number;
+  batchSize: number;
+  resize: number;
+  seed: number;
   /** how the model is trained: optimizer, schedule, initialisation, augmentation, … (absent in earlier runs: d2l) */
   recipe: Recipe;
   /** runs of earlier versions: d2l's SGD rate */
   lr?: number;
-  dataDir?: string; limitTrain?: number; limitTest?: number; backend: string;
+  dataDir?: string;
+  limitTrain?: number;
+  limitTest?: number;
+  backend: string;
   /** absent in runs of earlier versions: nin */
   model?: ModelName;
   /** fp32, bf16 or auto as asked (absent in runs of earlier versions: fp32); the record says what ran */
   precision?: string;
-  checkpointEvery: number; keep: number;
+  checkpointEvery: number;
+  keep: number;
 }
 
 /** Options a resumed run may change: the rest would make it a different run. */
 const RESUMABLE = ['epochs', 'lr', 'checkpoint-every', 'keep', 'backend', 'precision', 'resume'];
 
 export const trainOptions = {
-  epochs: { type: 'string' }, lr: { type: 'string' }, 'batch-size': { type: 'string' }, resize: { type: 'string' },
-  seed: { type: 'string' }, 'data-dir': { type: 'string' }, out: { type: 'string' }, 'limit-train': { type: 'string' },
-  'limit-test': { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
-  keep: { type: 'string' }, model: { type: 'string' }, ...backendOption, ...recipeOption,
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  resize: { type: 'string' },
+  seed: { type: 'string' },
+  'data-dir': { type: 'string' },
+  out: { type: 'string' },
+  'limit-train': { type: 'string' },
+  'limit-test': { type: 'string' },
+  resume: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  keep: { type: 'string' },
+  model: { type: 'string' },
+  ...backendOption,
+  ...recipeOption,
 } satisfies Options;
 
 export async function train(argv: string[]): Promise<void> {
@@ -84,8 +102,13 @@ export async function train(argv: string[]): Promise<void> {
   const v = values as Record<string, string | undefined>;
   const { run, config } = v.resume !== undefined ? resumedRun(v) : newRun(v);
   const data = new FashionMNIST({
-    batchSize: config.batchSize, resize: config.resize, seed: config.seed, dataDir: config.dataDir,
-    limitTrain: config.limitTrain, limitTest: config.limitTest, augment: augmentation(config.recipe),
+    batchSize: config.batchSize,
+    resize: config.resize,
+    seed: config.seed,
+    dataDir: config.dataDir,
+    limitTrain: config.limitTrain,
+    limitTest: config.limitTest,
+    augment: augmentation(config.recipe),
   });
   // the output directory is checked before anything slow: reading the data, building the model
   const created = run.create();
@@ -93,12 +116,22 @@ export async function train(argv: string[]): Promise<void> {
   let stop: ReturnType<typeof stopOnSignals> | undefined;
   try {
     const backend = await activateBackend(config.backend, config.precision);
-    const model = MODELS[config.model ?? 'nin'].create({ resize: config.resize, seed: config.seed, ...modelSettings(config.recipe) });
+    const model = MODELS[config.model ?? 'nin'].create({
+      resize: config.resize,
+      seed: config.seed,
+      ...modelSettings(config.recipe),
+    });
     // K checkpoints, one more being written, the final model, a few MB of metrics and curves; a resumed run has some already
     const copies = config.keep + 2 - Math.min(new CheckpointStore(run.checkpoint).list().length, config.keep);
-    run.checkFreeSpace(copies * 4 * model.countParams() + 2 ** 22, `${config.keep} checkpoints and one being written, the final model`);
+    run.checkFreeSpace(
+      copies * 4 * model.countParams() + 2 ** 22,
+      `${config.keep} checkpoints and one being written, the final model`,
+    );
     stop = stopOnSignals((name) =>
-      process.stderr.write(`\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`));
+      process.stderr.write(
+        `\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`,
+      ),
+    );
     await data.prepare();
     await trainRun(run, config, backend, model, data, stop.signal);
   } catch (error) {
@@ -130,14 +163,17 @@ function newRun(v: Record<string, string | undefined>): { run: RunDir; config: T
     keep: int(v.keep, 'keep', { fallback: CHECKPOINT_DEFAULTS.keep }),
   };
   const run = new RunDir(resolve(v.out ?? join('runs', newRunName())));
-  if (existsSync(run.record)) throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
+  if (existsSync(run.record))
+    throw new UsageError(`--out ${run.path} already holds a run; use --resume to continue it`);
   return { run, config };
 }
 
 function resumedRun(v: Record<string, string | undefined>): { run: RunDir; config: TrainConfig } {
   const fixed = Object.keys(v).filter((name) => v[name] !== undefined && !RESUMABLE.includes(name));
   if (fixed.length > 0) {
-    throw new UsageError(`--${fixed[0]} cannot be changed when resuming: a resumed run keeps its settings (only --${RESUMABLE.slice(0, -1).join(', --')})`);
+    throw new UsageError(
+      `--${fixed[0]} cannot be changed when resuming: a resumed run keeps its settings (only --${RESUMABLE.slice(0, -1).join(', --')})`,
+    );
   }
   const run = new RunDir(resolve(v.resume!));
   if (!existsSync(run.record)) throw new UsageError(`--resume ${v.resume}: not a run directory (no record.json)`);
@@ -168,18 +204,30 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
 
 /** Trains `model` into the (created) run directory `run`: record, metrics, curves, checkpoints, the final model. */
 export async function trainRun(
-  run: RunDir, config: TrainConfig, backend: string, model: Classifier, data: FashionMNIST, signal?: AbortSignal,
+  run: RunDir,
+  config: TrainConfig,
+  backend: string,
+  model: Classifier,
+  data: FashionMNIST,
+  signal?: AbortSignal,
 ): Promise<void> {
   // the record follows the run: rewritten when the finished epochs are known and after each epoch
   const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
   const trainer: Trainer = new Trainer({
-    maxEpochs: config.epochs, runDir: run, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keep, signal,
-    onEpochs: writeRecord, recipe: config.recipe,
+    maxEpochs: config.epochs,
+    runDir: run,
+    checkpointEvery: config.checkpointEvery,
+    keepCheckpoints: config.keep,
+    signal,
+    onEpochs: writeRecord,
+    recipe: config.recipe,
   });
   writeRecord();
-  console.error(`run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
-    `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}; ` +
-    `recipe ${describeRecipe(config.recipe)}`);
+  console.error(
+    `run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
+      `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}; ` +
+      `recipe ${describeRecipe(config.recipe)}`,
+  );
   try {
     await trainer.fit(model, data);
   } catch (error) {

@@ -40,7 +40,14 @@ export interface CompareSettings {
   /** batch size and steps of the throughput timing */
   timing: { batchSize: number; steps: number; warmup: number };
   /** the training budget every model gets, when accuracy is asked for */
-  train?: { epochs: number; batchSize: number; seed: number; limitTrain?: number; limitTest?: number; recipe?: RecipeName };
+  train?: {
+    epochs: number;
+    batchSize: number;
+    seed: number;
+    limitTrain?: number;
+    limitTest?: number;
+    recipe?: RecipeName;
+  };
 }
 
 export interface CompareReport {
@@ -70,21 +77,41 @@ export async function compareModels({ settings, data, outDir, log, progress }: C
     // costs and timing on a model of its own: timing steps change the weights
     const timed = entry.create({ resize: settings.resize, lr: entry.lr, seed: 0 });
     const cost = networkCost(timed.net);
-    log(`${entry.label}: ${cost.params.toLocaleString('en-US')} parameters; timing ${settings.timing.steps} training and inference steps of ${settings.timing.batchSize} images`);
+    log(
+      `${entry.label}: ${cost.params.toLocaleString('en-US')} parameters; timing ${settings.timing.steps} training and inference steps of ${settings.timing.batchSize} images`,
+    );
     const speed = measureThroughput(timed, settings.timing);
     timed.net.dispose();
     const row: ModelComparison = {
-      name, label: entry.label, params: cost.params, denseParams: cost.denseParams, denseShare: cost.denseShare,
-      macs: cost.macs, activationBytes: cost.activationBytes, ...speed,
+      name,
+      label: entry.label,
+      params: cost.params,
+      denseParams: cost.denseParams,
+      denseShare: cost.denseShare,
+      macs: cost.macs,
+      activationBytes: cost.activationBytes,
+      ...speed,
     };
     if (settings.train) Object.assign(row, await trainForAccuracy(name, settings, data, outDir, log, progress));
     rows.push(row);
   }
-  return { settings, backend: tf.getBackend(), precision: getPrecision(), threads: engineInfo()?.threads, date: new Date().toISOString(), models: rows };
+  return {
+    settings,
+    backend: tf.getBackend(),
+    precision: getPrecision(),
+    threads: engineInfo()?.threads,
+    date: new Date().toISOString(),
+    models: rows,
+  };
 }
 
 async function trainForAccuracy(
-  name: ModelName, settings: CompareSettings, data: CompareRun['data'], outDir: string, log: (line: string) => void, progress?: boolean,
+  name: ModelName,
+  settings: CompareSettings,
+  data: CompareRun['data'],
+  outDir: string,
+  log: (line: string) => void,
+  progress?: boolean,
 ): Promise<Pick<ModelComparison, 'lr' | 'testAcc' | 'trainSeconds'>> {
   const budget = settings.train!;
   if (!data) throw new Error('compareModels: settings.train needs data');
@@ -97,12 +124,22 @@ async function trainForAccuracy(
   const { recipe: _, ...rest } = budget;
   const config = { model: name, ...rest, recipe, resize: settings.resize };
   // an ordinary run directory: its record follows the run, as `nin train`'s does (the web page lists it)
-  const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend: tf.getBackend(), model, data, trainer }));
+  const writeRecord = () =>
+    run.writeJson(run.record, runRecord({ config, backend: tf.getBackend(), model, data, trainer }));
   const trainer: Trainer = new Trainer({
-    maxEpochs: budget.epochs, runDir: run, log: (line) => log(`${entry.label}: ${line}`), progress, onEpochs: writeRecord, recipe,
+    maxEpochs: budget.epochs,
+    runDir: run,
+    log: (line) => log(`${entry.label}: ${line}`),
+    progress,
+    onEpochs: writeRecord,
+    recipe,
   });
   const started = performance.now();
   const summaries = await trainer.fit(model, data);
   model.net.dispose();
-  return { lr: recipe.lr, testAcc: summaries[summaries.length - 1]!.valAcc, trainSeconds: (performance.now() - started) / 1000 };
+  return {
+    lr: recipe.lr,
+    testAcc: summaries[summaries.length - 1]!.valAcc,
+    trainSeconds: (performance.now() - started) / 1000,
+  };
 }

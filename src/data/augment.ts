@@ -29,13 +29,19 @@ export function drawTransform(augmentation: Augmentation, seed: number, epoch: n
   const random = mulberry32(mixSeed(mixSeed(mixSeed(seed, epoch), index), AUGMENT_STREAM));
   const t = augmentation.translate;
   const shift = () => Math.floor(random() * (2 * t + 1)) - t;
-  const dx = shift(), dy = shift();
+  const dx = shift(),
+    dy = shift();
   const flip = augmentation.flip && random() < 0.5;
   return { dx, dy, flip };
 }
 
 /** Writes the transformed image `source[offset ..]` (28×28 uint8) into `target` (28×28). */
-export function transformImage(source: Uint8Array, offset: number, { dx, dy, flip }: ImageTransform, target: Uint8Array): void {
+export function transformImage(
+  source: Uint8Array,
+  offset: number,
+  { dx, dy, flip }: ImageTransform,
+  target: Uint8Array,
+): void {
   const n = IMAGE_SIDE;
   for (let y = 0; y < n; y++) {
     const sy = y - dy;

@@ -49,7 +49,13 @@ export class BilinearResizer {
   }
 
   /** Resizes the image at `source[sourceOffset ..]` into `target[targetOffset ..]` (outSide² values). */
-  resizeInto(source: Uint8Array | Uint8ClampedArray, sourceOffset: number, target: Float32Array, targetOffset: number, scale: number): void {
+  resizeInto(
+    source: Uint8Array | Uint8ClampedArray,
+    sourceOffset: number,
+    target: Float32Array,
+    targetOffset: number,
+    scale: number,
+  ): void {
     const { inSide, outSide, rows } = this;
     const { lo, hi, frac } = this.table;
     for (let y = 0; y < inSide; y++) {

@@ -67,7 +67,10 @@ async function probeDirectory(dir: string, name: IdxFileName): Promise<Directory
   } catch (error) {
     return { missing: reasonOf(error) };
   }
-  for (const [file, gzipped] of [[name, false], [`${name}.gz`, true]] as const) {
+  for (const [file, gzipped] of [
+    [name, false],
+    [`${name}.gz`, true],
+  ] as const) {
     const path = join(dir, file);
     try {
       await access(path, constants.R_OK);
@@ -105,7 +108,10 @@ export async function locateIdxFile(
   const explicit = options.dataDir ?? process.env.FASHION_MNIST_DIR;
   if (explicit !== undefined && explicit !== '') {
     // named as the command line names it and as the library does: this layer serves both
-    const origin = options.dataDir !== undefined ? '--data-dir (dataDir in the library)' : 'the environment variable FASHION_MNIST_DIR';
+    const origin =
+      options.dataDir !== undefined
+        ? '--data-dir (dataDir in the library)'
+        : 'the environment variable FASHION_MNIST_DIR';
     const probe = await probeDirectory(explicit, name);
     if ('found' in probe) return probe.found;
     throw new DataError(
@@ -135,17 +141,19 @@ export async function locateIdxFile(
   const url = mirrorUrl(options.mirror ?? process.env.FASHION_MNIST_MIRROR ?? OFFICIAL_MIRROR, name);
   const destination = join(cacheDir, `${name}.gz`);
   try {
-    await oneDownloadAtATime(() => downloadFile(url, destination, {
-      progress: options.progress ?? process.stderr,
-      verify: async (temporaryPath) => {
-        try {
-          await verify({ path: temporaryPath, gzipped: true });
-        } catch (error) {
-          if (!(error instanceof DataError)) throw error;
-          throw new DataError(`${url}: the mirror served a bad ${name}.gz: ${error.message}`, url, { cause: error });
-        }
-      },
-    }));
+    await oneDownloadAtATime(() =>
+      downloadFile(url, destination, {
+        progress: options.progress ?? process.stderr,
+        verify: async (temporaryPath) => {
+          try {
+            await verify({ path: temporaryPath, gzipped: true });
+          } catch (error) {
+            if (!(error instanceof DataError)) throw error;
+            throw new DataError(`${url}: the mirror served a bad ${name}.gz: ${error.message}`, url, { cause: error });
+          }
+        },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     throw new DataError(`${name}: not found locally and the download failed. ${error.message}; ${where}`, error.path, {

@@ -29,7 +29,9 @@ function request(url: URL): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const get = url.protocol === 'https:' ? https.get : url.protocol === 'http:' ? http.get : undefined;
     if (!get) {
-      reject(new DataError(`${url.href}: unsupported protocol ${url.protocol}; use an http:// or https:// mirror`, url.href));
+      reject(
+        new DataError(`${url.href}: unsupported protocol ${url.protocol}; use an http:// or https:// mirror`, url.href),
+      );
       return;
     }
     const req = get(url, resolve);

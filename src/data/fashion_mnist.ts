@@ -75,8 +75,20 @@ export class FashionMNIST {
       throw new DataError(`FashionMNIST option seed is ${options.seed}; expected an integer, e.g. 0`);
     }
     // The upper bound (the examples in the file) is checked when the files are read.
-    checkInteger('option limitTrain', options.limitTrain, 1, Number.MAX_SAFE_INTEGER, 'omit it to use every training example');
-    checkInteger('option limitTest', options.limitTest, 1, Number.MAX_SAFE_INTEGER, 'omit it to use every test example');
+    checkInteger(
+      'option limitTrain',
+      options.limitTrain,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'omit it to use every training example',
+    );
+    checkInteger(
+      'option limitTest',
+      options.limitTest,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'omit it to use every test example',
+    );
     checkInteger('option prefetch', options.prefetch, 0, MAX_PREFETCH, '2 is plenty');
     checkInteger('option augment.translate', options.augment?.translate, 0, 8, 'a few pixels (2) is usual');
     this.options = options;
@@ -126,7 +138,9 @@ export class FashionMNIST {
   trainDataloader(epoch: number = this.nextEpoch++, startBatch = 0): AsyncGenerator<Batch, void, undefined> {
     checkInteger('trainDataloader epoch', epoch, 0, 2 ** 32 - 1, 'count epochs from 0');
     checkInteger('trainDataloader startBatch', startBatch, 0, Number.MAX_SAFE_INTEGER, 'count batches from 0');
-    const augment = isIdentity(this.options.augment) ? undefined : { augmentation: this.options.augment!, seed: this.seed, epoch };
+    const augment = isIdentity(this.options.augment)
+      ? undefined
+      : { augmentation: this.options.augment!, seed: this.seed, epoch };
     return this.splitBatches('train', (count) => epochPermutation(count, this.seed, epoch), startBatch, augment);
   }
 
@@ -154,7 +168,8 @@ export class FashionMNIST {
     const train = await readFashionMnistSplit('train', { ...this.options, limit: this.options.limitTrain });
     const val = await readFashionMnistSplit('test', { ...this.options, limit: this.options.limitTest });
     const checksums = {} as Record<IdxFileName, ParsedFile>;
-    for (const file of [train.files.images, train.files.labels, val.files.images, val.files.labels]) checksums[file.name] = file;
+    for (const file of [train.files.images, train.files.labels, val.files.images, val.files.labels])
+      checksums[file.name] = file;
     return {
       train,
       val,
@@ -174,7 +189,12 @@ export class FashionMNIST {
     yield* this.batches(split, orderOf(split.count), startBatch, augment);
   }
 
-  private batches(split: RawSplit, order: Int32Array, startBatch: number, augment?: AugmentRequest): AsyncGenerator<Batch, void, undefined> {
+  private batches(
+    split: RawSplit,
+    order: Int32Array,
+    startBatch: number,
+    augment?: AugmentRequest,
+  ): AsyncGenerator<Batch, void, undefined> {
     const batchCount = Math.ceil(order.length / this.batchSize);
     const prepare = async (index: number): Promise<PreparedBatch> => {
       const indices = order.slice(index * this.batchSize, Math.min((index + 1) * this.batchSize, order.length));
@@ -183,9 +203,10 @@ export class FashionMNIST {
       for (let i = 0; i < size; i++) y[i] = split.labels[indices[i]!]!;
       const shape = [size, this.resize, this.resize, 1] as const;
       // The worker takes ownership of `indices` (transferred), so the labels are gathered first.
-      const x = this.prefetch === 0
-        ? resizeBatch(split.images, indices, this.resizer(), augmentationOf(augment))
-        : await this.worker.resize(split.images, indices, this.resize, augment);
+      const x =
+        this.prefetch === 0
+          ? resizeBatch(split.images, indices, this.resizer(), augmentationOf(augment))
+          : await this.worker.resize(split.images, indices, this.resize, augment);
       return { x, y, size, index, shape };
     };
     return prefetchBatches(batchCount, prepare, this.prefetch, startBatch);

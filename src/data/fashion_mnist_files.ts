@@ -18,9 +18,18 @@ export interface FileDigest {
 export type ExpectedDigests = Readonly<Record<IdxFileName, FileDigest>>;
 
 export const FASHION_MNIST_DIGESTS: ExpectedDigests = {
-  'train-images-idx3-ubyte': { size: 47040016, sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888' },
-  'train-labels-idx1-ubyte': { size: 60008, sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9' },
-  't10k-images-idx3-ubyte': { size: 7840016, sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b' },
+  'train-images-idx3-ubyte': {
+    size: 47040016,
+    sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+  },
+  'train-labels-idx1-ubyte': {
+    size: 60008,
+    sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
+  },
+  't10k-images-idx3-ubyte': {
+    size: 7840016,
+    sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
+  },
   't10k-labels-idx1-ubyte': { size: 10008, sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34' },
 };
 

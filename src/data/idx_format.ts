@@ -23,7 +23,8 @@ function checkMagic(bytes: Uint8Array, path: string, expected: number, kind: str
   }
   const magic = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, false);
   if (magic !== expected) {
-    const other = magic === IMAGES_MAGIC ? ' (that is an images file)' : magic === LABELS_MAGIC ? ' (that is a labels file)' : '';
+    const other =
+      magic === IMAGES_MAGIC ? ' (that is an images file)' : magic === LABELS_MAGIC ? ' (that is a labels file)' : '';
     throw new DataError(
       `${path}: wrong magic number ${magic}${other}, expected ${expected} for an idx ${kind} file; ` +
         `check that the file is the right one and not corrupt, or ${REFETCH_HINT}`,
@@ -33,7 +34,8 @@ function checkMagic(bytes: Uint8Array, path: string, expected: number, kind: str
 }
 
 function checkNotEmpty(count: number, path: string, what: string): void {
-  if (count === 0) throw new DataError(`${path}: the header announces no ${what}; the file is corrupt, ${REFETCH_HINT}`, path);
+  if (count === 0)
+    throw new DataError(`${path}: the header announces no ${what}; the file is corrupt, ${REFETCH_HINT}`, path);
 }
 
 function checkLength(bytes: Uint8Array, path: string, expectedLength: number, what: string): void {

@@ -25,7 +25,8 @@ export async function fashionMnistLike(input: string | Buffer): Promise<Uint8Arr
     // The background's brightness is read from the border of the whole image, stretched to the frame.
     const light = hasLightBackground(new Uint8Array(await gray('fill', '#ffffff')));
     const pixels = new Uint8Array(await gray('contain', light ? '#ffffff' : '#000000'));
-    if (pixels.length !== IMAGE_PIXELS) throw new Error(`expected ${IMAGE_PIXELS} grayscale pixels, got ${pixels.length}`);
+    if (pixels.length !== IMAGE_PIXELS)
+      throw new Error(`expected ${IMAGE_PIXELS} grayscale pixels, got ${pixels.length}`);
     if (light) invertInPlace(pixels);
     return pixels;
   } catch (err) {
@@ -35,5 +36,8 @@ export async function fashionMnistLike(input: string | Buffer): Promise<Uint8Arr
 
 /** A 28×28 grayscale image (row-major uint8, as fashionMnistLike and the idx files give them) as a grayscale PNG. */
 export function grayscalePng(pixels: Uint8Array): Promise<Buffer> {
-  return sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+  return sharp(Buffer.from(pixels), { raw: { width: IMAGE_SIDE, height: IMAGE_SIDE, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
 }

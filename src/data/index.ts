@@ -5,11 +5,22 @@ export { FashionMNIST, type FashionMNISTOptions, type LoadedFashionMNIST } from 
 export type { Batch } from './prefetch_batches.js';
 export { readFashionMnistSplit, type ParsedFile, type RawSplit, type ReadSplitOptions } from './read_split.js';
 export {
-  DEBIAN_DATASET_DIR, OFFICIAL_MIRROR, defaultCacheDir, mirrorUrl, type DataSourceOptions,
+  DEBIAN_DATASET_DIR,
+  OFFICIAL_MIRROR,
+  defaultCacheDir,
+  mirrorUrl,
+  type DataSourceOptions,
 } from './data_sources.js';
 export {
-  FASHION_MNIST_DIGESTS, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, SPLIT_FILES,
-  type ExpectedDigests, type FileDigest, type IdxFileName, type Split,
+  FASHION_MNIST_DIGESTS,
+  IMAGE_PIXELS,
+  IMAGE_SIDE,
+  NUM_CLASSES,
+  SPLIT_FILES,
+  type ExpectedDigests,
+  type FileDigest,
+  type IdxFileName,
+  type Split,
 } from './fashion_mnist_files.js';
 export { IMAGES_MAGIC, LABELS_MAGIC } from './idx_format.js';
 export { BilinearResizer, halfPixelAxisTable } from './bilinear_resize.js';

@@ -14,7 +14,8 @@ export const PIXEL_SCALE = 1 / 255;
  * smallest is MODELS[name].minSide); the data can be resized to any.
  */
 export function checkResize(resize: number): void {
-  if (!Number.isInteger(resize) || resize < 1) throw new DataError(`resize is ${resize}; expected a positive integer side, e.g. 224 as in d2l`);
+  if (!Number.isInteger(resize) || resize < 1)
+    throw new DataError(`resize is ${resize}; expected a positive integer side, e.g. 224 as in d2l`);
 }
 
 /**
@@ -22,7 +23,10 @@ export function checkResize(resize: number): void {
  * with `transformOf`, each 28×28 image is first transformed (training-time augmentation).
  */
 export function resizeBatch(
-  images: Uint8Array, indices: ArrayLike<number>, resizer: BilinearResizer, transformOf?: (index: number) => ImageTransform,
+  images: Uint8Array,
+  indices: ArrayLike<number>,
+  resizer: BilinearResizer,
+  transformOf?: (index: number) => ImageTransform,
 ): Float32Array {
   const outPixels = resizer.outSide * resizer.outSide;
   const batch = new Float32Array(indices.length * outPixels);
@@ -64,7 +68,11 @@ export function imagesToModelInput(images: Uint8Array, start: number, count: num
     );
   }
   const resizer = resizerFor(resize);
-  return resizeBatch(images, Int32Array.from({ length: count }, (_, i) => start + i), resizer);
+  return resizeBatch(
+    images,
+    Int32Array.from({ length: count }, (_, i) => start + i),
+    resizer,
+  );
 }
 
 /**

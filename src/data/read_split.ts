@@ -3,7 +3,13 @@
 import { DataError } from './data_error.js';
 import { locateIdxFile, type DataSourceOptions, type LocatedFile } from './data_sources.js';
 import { digestOf, verifyDigest } from './file_digest.js';
-import { FASHION_MNIST_DIGESTS, IMAGE_PIXELS, SPLIT_FILES, type IdxFileName, type Split } from './fashion_mnist_files.js';
+import {
+  FASHION_MNIST_DIGESTS,
+  IMAGE_PIXELS,
+  SPLIT_FILES,
+  type IdxFileName,
+  type Split,
+} from './fashion_mnist_files.js';
 import { parseIdxImages, parseIdxLabels } from './idx_format.js';
 import { readFileBytes } from './read_file_bytes.js';
 

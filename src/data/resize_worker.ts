@@ -32,7 +32,10 @@ port.on('message', (request: ResizeWorkerRequest) => {
   try {
     const images = imageSets.get(request.key);
     if (!images) throw new Error(`no images registered under key ${request.key}`);
-    reply = { id: request.id, x: resizeBatch(images, request.indices, resizerFor(request.side), augmentationOf(request.augment)) };
+    reply = {
+      id: request.id,
+      x: resizeBatch(images, request.indices, resizerFor(request.side), augmentationOf(request.augment)),
+    };
   } catch (error) {
     reply = { id: request.id, error: (error as Error).stack ?? String(error) };
   }

@@ -24,7 +24,9 @@ export class ResizeWorker {
     let key = this.registered.get(images);
     if (key === undefined) {
       if (!(images.buffer instanceof SharedArrayBuffer)) {
-        throw new TypeError('ResizeWorker.resize: images must be a view of a SharedArrayBuffer (as readFashionMnistSplit returns)');
+        throw new TypeError(
+          'ResizeWorker.resize: images must be a view of a SharedArrayBuffer (as readFashionMnistSplit returns)',
+        );
       }
       key = this.nextKey++;
       this.registered.set(images, key);
@@ -54,8 +56,12 @@ export class ResizeWorker {
     const worker = new Worker(new URL('./resize_worker.js', import.meta.url));
     worker.unref();
     worker.on('message', (reply: ResizeWorkerReply) => this.settle(worker, reply));
-    worker.on('error', (error) => this.forget(worker, new Error(`resize worker failed: ${error.message}`, { cause: error })));
-    worker.on('exit', (code) => this.forget(worker, new Error(`resize worker exited (code ${code}) with batches pending`)));
+    worker.on('error', (error) =>
+      this.forget(worker, new Error(`resize worker failed: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) =>
+      this.forget(worker, new Error(`resize worker exited (code ${code}) with batches pending`)),
+    );
     this.worker = worker;
     this.registered = new WeakMap();
     return worker;

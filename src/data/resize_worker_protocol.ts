@@ -13,9 +13,13 @@ export type ResizeWorkerRequest =
   | { readonly type: 'images'; readonly key: number; readonly images: Uint8Array }
   /** Resize images `indices` of set `key` to side×side; the reply carries the same `id`. */
   | {
-    readonly type: 'resize'; readonly id: number; readonly key: number; readonly indices: Int32Array; readonly side: number;
-    readonly augment?: AugmentRequest;
-  };
+      readonly type: 'resize';
+      readonly id: number;
+      readonly key: number;
+      readonly indices: Int32Array;
+      readonly side: number;
+      readonly augment?: AugmentRequest;
+    };
 
 export type ResizeWorkerReply =
   | { readonly id: number; readonly x: Float32Array }

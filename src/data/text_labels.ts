@@ -2,7 +2,16 @@
 import { DataError } from './data_error.js';
 
 export const TEXT_LABELS = [
-  't-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot',
+  't-shirt',
+  'trouser',
+  'pullover',
+  'dress',
+  'coat',
+  'sandal',
+  'shirt',
+  'sneaker',
+  'bag',
+  'ankle boot',
 ] as const;
 
 export type TextLabel = (typeof TEXT_LABELS)[number];
@@ -12,7 +21,9 @@ export function textLabels(indices: Iterable<number>): TextLabel[] {
   return Array.from(indices, (index) => {
     const label = TEXT_LABELS[index];
     if (!Number.isInteger(index) || label === undefined) {
-      throw new DataError(`label index ${index} is not a Fashion-MNIST class; expected an integer 0..${TEXT_LABELS.length - 1}`);
+      throw new DataError(
+        `label index ${index} is not a Fashion-MNIST class; expected an integer 0..${TEXT_LABELS.length - 1}`,
+      );
     }
     return label;
   });

@@ -25,14 +25,37 @@ export interface OneDnnAddon {
   setNumThreads(threads: number): void;
   // `bf16`: compute in bfloat16 (inputs rounded inside the kernel, float32 accumulation and outputs)
   /** y as a Uint16Array: written as bfloat16 (bf16 only) */
-  conv2d(x: Compute, filter: Float32Array, bias: Float32Array | null, y: Compute, g: ConvGeometry, relu: boolean, bf16: boolean): void;
+  conv2d(
+    x: Compute,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Compute,
+    g: ConvGeometry,
+    relu: boolean,
+    bf16: boolean,
+  ): void;
   /** dx as a Uint16Array: written as bfloat16 (bf16 only) */
   conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Compute, g: ConvGeometry, bf16: boolean): void;
-  conv2dBackpropFilter(x: Compute, dy: Compute, dw: Float32Array, g: ConvGeometry, dbias: Float32Array | null, bf16: boolean): void;
+  conv2dBackpropFilter(
+    x: Compute,
+    dy: Compute,
+    dw: Float32Array,
+    g: ConvGeometry,
+    dbias: Float32Array | null,
+    bf16: boolean,
+  ): void;
   /** one call's arrays all float32, or (max pooling) all bfloat16 */
   pool2d(kind: PoolKind, x: Compute, y: Compute, g: PoolGeometry): void;
   pool2dGrad(kind: PoolKind, dy: Compute, x: Compute | null, dx: Compute, g: PoolGeometry): void;
-  matmul(a: Compute, b: Compute, bias: Float32Array | null, c: Float32Array, dims: MatMulDims, relu: boolean, bf16: boolean): void;
+  matmul(
+    a: Compute,
+    b: Compute,
+    bias: Float32Array | null,
+    c: Float32Array,
+    dims: MatMulDims,
+    relu: boolean,
+    bf16: boolean,
+  ): void;
   /** float32 → bfloat16 (round to nearest even) */
   toBf16(src: Float32Array, dst: Uint16Array): void;
   /** bfloat16 → float32 (exact) */
@@ -63,7 +86,9 @@ export class EngineUnavailableError extends Error {
 export function loadAddon(): OneDnnAddon {
   if (loaded) return loaded;
   if (!existsSync(addonPath)) {
-    const reason = existsSync(skipReasonPath) ? ` (the install skipped it: ${readFileSync(skipReasonPath, 'utf8').trim()})` : '';
+    const reason = existsSync(skipReasonPath)
+      ? ` (the install skipped it: ${readFileSync(skipReasonPath, 'utf8').trim()})`
+      : '';
     throw new EngineUnavailableError(
       `the onednn backend needs the native addon ${addonPath}, which was not built${reason}. ` +
         'Install oneDNN (apt-get install libdnnl-dev) and rebuild it with `npm rebuild` (or `npm ci`).',

@@ -149,7 +149,10 @@ export function registerOnednnBackend({ priority = 0 }: { priority?: number } = 
  * Makes `name` the active backend. Call before building a model: tensors made under another backend are moved on
  * first use, which costs a copy.
  */
-export async function useBackend(name: 'onednn' | 'cpu', { precision = 'fp32' }: { precision?: Precision } = {}): Promise<void> {
+export async function useBackend(
+  name: 'onednn' | 'cpu',
+  { precision = 'fp32' }: { precision?: Precision } = {},
+): Promise<void> {
   if (name === BACKEND_NAME) registerOnednnBackend();
   if (!(await tf.setBackend(name))) throw new Error(`TF.js could not initialise the '${name}' backend`);
   if (name === BACKEND_NAME) setPrecision(precision);
@@ -174,7 +177,8 @@ export const NO_BF16 = 'needs a CPU with AVX512-BF16 (lscpu lists avx512_bf16); 
  */
 export function setPrecision(precision: Precision): void {
   const backend = tf.backend();
-  if (!(backend instanceof OneDnnBackend)) throw new Error(`precision ${precision} needs the onednn backend, not ${tf.getBackend()}`);
+  if (!(backend instanceof OneDnnBackend))
+    throw new Error(`precision ${precision} needs the onednn backend, not ${tf.getBackend()}`);
   if (precision === 'bf16' && !backend.addon.info().bf16) {
     throw new Error(`bf16 precision ${NO_BF16}`);
   }

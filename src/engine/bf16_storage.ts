@@ -16,7 +16,10 @@ export class Bf16Storage {
   private readonly free = new Map<number, Uint16Array[]>();
   private freeBytes = 0;
 
-  constructor(private readonly addon: OneDnnAddon, private readonly maxFreeBytes: number) {}
+  constructor(
+    private readonly addon: OneDnnAddon,
+    private readonly maxFreeBytes: number,
+  ) {}
 
   /** The bfloat16 copy of `values`, converted on first use. `values` must be a tensor's own, immutable storage. */
   of(values: Float32Array): Uint16Array {

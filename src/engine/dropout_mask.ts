@@ -29,7 +29,8 @@ function mix32(x: number): number {
 
 /** Fills `mask` as the DropoutMask kernel does. */
 export function fillDropoutMask(mask: Float32Array, { threshold, scale, seed }: Omit<DropoutMaskAttrs, 'shape'>): void {
-  for (let i = 0; i < mask.length; i++) mask[i] = mix32((Math.imul(i, 0x9e3779b9) + seed) >>> 0) < threshold ? scale : 0;
+  for (let i = 0; i < mask.length; i++)
+    mask[i] = mix32((Math.imul(i, 0x9e3779b9) + seed) >>> 0) < threshold ? scale : 0;
 }
 
 /** The multiplier of dropout at `rate` (in [0, 1)) for a tensor of `shape`, a function of `seed` alone. */

@@ -8,31 +8,48 @@ type Shape4 = [number, number, number, number];
 
 /** TF.js's geometry of a 2-D convolution of x (NHWC) with a filter (HWIO), from a conv kernel's attributes. */
 export function conv2DInfo(
-  xShape: number[], filterShape: number[],
-  attrs: { strides: number | [number, number]; pad: Parameters<typeof backend_util.computeConv2DInfo>[4];
-    dataFormat: 'NHWC' | 'NCHW'; dilations?: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' },
+  xShape: number[],
+  filterShape: number[],
+  attrs: {
+    strides: number | [number, number];
+    pad: Parameters<typeof backend_util.computeConv2DInfo>[4];
+    dataFormat: 'NHWC' | 'NCHW';
+    dilations?: number | [number, number];
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  },
 ): backend_util.Conv2DInfo {
   return backend_util.computeConv2DInfo(
-    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode,
-    false, backend_util.convertConv2DDataFormat(attrs.dataFormat),
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
   );
 }
 
+// The addon reads these lists by position (native/conv2d.cc, native/pool2d.cc): sizes, window, padding.
+const sizes = (c: backend_util.Conv2DInfo) => [
+  c.batchSize,
+  c.inHeight,
+  c.inWidth,
+  c.inChannels,
+  c.outHeight,
+  c.outWidth,
+];
+const window = (c: backend_util.Conv2DInfo) => [c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth];
+const pads = ({ padInfo: p }: backend_util.Conv2DInfo) => [p.top, p.left, p.bottom, p.right];
+
+/** [N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, top, left, bottom, right] */
 export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
-  const p = c.padInfo;
-  return [
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
-    p.top, p.left, p.bottom, p.right,
-  ];
+  return [...sizes(c), c.outChannels, ...window(c), c.dilationHeight, c.dilationWidth, ...pads(c)];
 }
 
+/** [N, H, W, C, OH, OW, KH, KW, SH, SW, top, left, bottom, right] */
 export function poolGeometry(c: backend_util.Conv2DInfo): PoolGeometry {
-  const p = c.padInfo;
-  return [
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, p.top, p.left, p.bottom, p.right,
-  ];
+  return [...sizes(c), ...window(c), ...pads(c)];
 }
 
 /**
@@ -45,7 +62,8 @@ export function isOneDnnGeometry(c: backend_util.Conv2DInfo): boolean {
   const out = (size: number, pad: number, filter: number, dilation: number, stride: number) =>
     Math.floor((size + pad - ((filter - 1) * dilation + 1)) / stride) + 1;
   return (
-    c.outHeight > 0 && c.outWidth > 0 &&
+    c.outHeight > 0 &&
+    c.outWidth > 0 &&
     out(c.inHeight, p.top + p.bottom, c.filterHeight, c.dilationHeight, c.strideHeight) === c.outHeight &&
     out(c.inWidth, p.left + p.right, c.filterWidth, c.dilationWidth, c.strideWidth) === c.outWidth
   );

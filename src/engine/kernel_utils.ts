@@ -64,7 +64,9 @@ export function output(backend: OneDnnBackend, shape: number[], fill: (out: Floa
  */
 export function deferredInput(backend: OneDnnBackend, t: TensorInfo): Uint16Array | undefined {
   const stored = backend.storedValues(t.dataId);
-  return backend.bf16 && stored instanceof Float32Array && backend.bf16Storage.isDeferred(stored) ? backend.bf16Storage.copyOf(stored) : undefined;
+  return backend.bf16 && stored instanceof Float32Array && backend.bf16Storage.isDeferred(stored)
+    ? backend.bf16Storage.copyOf(stored)
+    : undefined;
 }
 
 /**
@@ -99,7 +101,11 @@ export function nativeKernel<Inputs, Attrs = object>(
     kernelName,
     backendName: BACKEND_NAME,
     kernelFunc: (args) => {
-      const native = run({ inputs: args.inputs as Inputs, attrs: args.attrs as Attrs, backend: args.backend as OneDnnBackend });
+      const native = run({
+        inputs: args.inputs as Inputs,
+        attrs: args.attrs as Attrs,
+        backend: args.backend as OneDnnBackend,
+      });
       if (native) return native;
       cpu ??= getKernel(kernelName, 'cpu')?.kernelFunc;
       if (!cpu) throw new Error(`onednn: no cpu kernel ${kernelName} to fall back to`);

@@ -6,7 +6,14 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { imageToModelInput } from '../data/model_input.js';
 import { TEXT_LABELS, type TextLabel } from '../data/text_labels.js';
 import { type MapRange, mapsRange } from './heat_map.js';
-import { classMapModel, classMaps, ClassMapsError, type ImageClassMaps, type ModelFactory, noMapReason } from '../model/class_maps.js';
+import {
+  classMapModel,
+  classMaps,
+  ClassMapsError,
+  type ImageClassMaps,
+  type ModelFactory,
+  noMapReason,
+} from '../model/class_maps.js';
 
 export interface ImageToExplain {
   /** a file name, or `test image N` */
@@ -48,7 +55,11 @@ export type ExplainTf = ModelFactory & Pick<typeof tfjs, 'tensor4d'>;
  * Explains `images` with `model` (a classifier of [B, side, side, 1]); a ClassMapsError when it has no maps to show.
  */
 export function explainImages(
-  tf: ExplainTf, model: tfjs.LayersModel, side: number, images: ImageToExplain[], choice: ClassChoice,
+  tf: ExplainTf,
+  model: tfjs.LayersModel,
+  side: number,
+  images: ImageToExplain[],
+  choice: ClassChoice,
 ): ExplainedImage[] {
   const mapModel = classMapModel(tf, model);
   const reason = noMapReason(model, side);
@@ -63,18 +74,37 @@ export function explainImages(
 }
 
 function describe(m: ImageClassMaps, choice: ClassChoice) {
-  const all = TEXT_LABELS.map((label, index) => ({ index, label, probability: m.probabilities[index]!, logit: m.logits[index]!, map: m.maps[index]! }));
+  const all = TEXT_LABELS.map((label, index) => ({
+    index,
+    label,
+    probability: m.probabilities[index]!,
+    logit: m.logits[index]!,
+    map: m.maps[index]!,
+  }));
   const ranked = [...all].sort((a, b) => b.probability - a.probability || a.index - b.index);
-  const classes = choice === 'all' ? all : 'top' in choice ? ranked.slice(0, choice.top) : all.filter((c) => c.label === choice.label);
+  const classes =
+    choice === 'all'
+      ? all
+      : 'top' in choice
+        ? ranked.slice(0, choice.top)
+        : all.filter((c) => c.label === choice.label);
   return { height: m.height, width: m.width, predicted: ranked[0]!.label, range: mapsRange(m.maps), classes };
 }
 
 /** The JSON form: the maps as arrays of rows. */
 export function explainedJson(e: ExplainedImage) {
   return {
-    image: e.name, ...(e.truth ? { truth: e.truth } : {}), predicted: e.predicted, inputSide: e.side, mapHeight: e.height, mapWidth: e.width,
+    image: e.name,
+    ...(e.truth ? { truth: e.truth } : {}),
+    predicted: e.predicted,
+    inputSide: e.side,
+    mapHeight: e.height,
+    mapWidth: e.width,
     classes: e.classes.map((c) => ({
-      index: c.index, label: c.label, probability: c.probability, logit: c.logit,
+      index: c.index,
+      label: c.label,
+      probability: c.probability,
+      logit: c.logit,
       map: Array.from({ length: e.height }, (_, y) => Array.from(c.map.subarray(y * e.width, (y + 1) * e.width))),
     })),
   };

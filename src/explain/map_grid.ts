@@ -16,12 +16,24 @@ const PREDICTED: [number, number, number] = [255, 214, 0];
 const TRUTH: [number, number, number] = [120, 220, 120];
 
 /** The grid's size in pixels for `images` (all of one input side). */
-export function gridSize(images: ExplainedImage[]): { width: number; height: number; cell: number; caption: number; scale: number } {
+export function gridSize(images: ExplainedImage[]): {
+  width: number;
+  height: number;
+  cell: number;
+  caption: number;
+  scale: number;
+} {
   const cell = images[0]!.side;
   const scale = cell >= 128 ? 2 : 1;
   const caption = 2 * LINE * scale + 4; // two lines
   const columns = 1 + Math.max(...images.map((e) => e.classes.length));
-  return { width: MARGIN + columns * (cell + MARGIN), height: MARGIN + images.length * (cell + caption + MARGIN), cell, caption, scale };
+  return {
+    width: MARGIN + columns * (cell + MARGIN),
+    height: MARGIN + images.length * (cell + caption + MARGIN),
+    cell,
+    caption,
+    scale,
+  };
 }
 
 export async function mapGridPng(images: ExplainedImage[]): Promise<Buffer> {
@@ -29,10 +41,12 @@ export async function mapGridPng(images: ExplainedImage[]): Promise<Buffer> {
   const rgba = new Uint8ClampedArray(4 * width * height).fill(BACKGROUND);
   for (let p = 3; p < rgba.length; p += 4) rgba[p] = 255;
   const paste = (pixels: Uint8ClampedArray, x0: number, y0: number) => {
-    for (let y = 0; y < cell; y++) rgba.set(pixels.subarray(4 * y * cell, 4 * (y + 1) * cell), 4 * ((y0 + y) * width + x0));
+    for (let y = 0; y < cell; y++)
+      rgba.set(pixels.subarray(4 * y * cell, 4 * (y + 1) * cell), 4 * ((y0 + y) * width + x0));
   };
   images.forEach((e, row) => {
-    const y = MARGIN + row * (cell + caption + MARGIN), textY = y + cell + 4;
+    const y = MARGIN + row * (cell + caption + MARGIN),
+      textY = y + cell + 4;
     paste(grayRgba(e.input, cell), MARGIN, y);
     const line2 = textY + LINE * scale;
     drawText(rgba, width, fitText(e.name.split('/').pop()!, cell, scale), MARGIN, textY, scale, TEXT); // a file's base name
@@ -45,5 +59,7 @@ export async function mapGridPng(images: ExplainedImage[]): Promise<Buffer> {
       drawText(rgba, width, `${(100 * c.probability).toFixed(1)}%`, x, line2, scale, color);
     });
   });
-  return sharp(Buffer.from(rgba.buffer), { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return sharp(Buffer.from(rgba.buffer), { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
 }

@@ -17,11 +17,18 @@ export const ONNX_INPUT = 'image';
 type Layout = 'NHWC' | 'NCHW' | 'flat';
 type LayerConfig = Record<string, unknown>;
 
-const ACTIVATIONS: Record<string, string | null> = { linear: null, relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' };
+const ACTIVATIONS: Record<string, string | null> = {
+  linear: null,
+  relu: 'Relu',
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  softmax: 'Softmax',
+};
 
 /** The layers of a Sequential, nested Sequentials (such as NiN's blocks) opened up, in order. */
 function chainOf(model: tf.LayersModel): tf.layers.Layer[] {
-  if (!(model instanceof tf.Sequential)) throw new OnnxExportError(`only Sequential models are exported, not a ${model.getClassName()}`);
+  if (!(model instanceof tf.Sequential))
+    throw new OnnxExportError(`only Sequential models are exported, not a ${model.getClassName()}`);
   return model.layers.flatMap((layer) => (layer instanceof tf.Sequential ? chainOf(layer) : [layer]));
 }
 
@@ -33,7 +40,11 @@ class GraphBuilder {
   readonly initializers: Field[] = [];
   private count = 0;
 
-  constructor(public current: string, public layout: Layout, public shape: number[]) {}
+  constructor(
+    public current: string,
+    public layout: Layout,
+    public shape: number[],
+  ) {}
 
   private fresh(base: string): string {
     return `${base}_${this.count++}`;
@@ -41,7 +52,13 @@ class GraphBuilder {
 
   add(opType: string, extraInputs: string[], attributes?: Record<string, Attribute>): void {
     const output = this.fresh(opType.toLowerCase());
-    this.nodes.push({ opType, inputs: [this.current, ...extraInputs], outputs: [output], name: output, ...(attributes ? { attributes } : {}) });
+    this.nodes.push({
+      opType,
+      inputs: [this.current, ...extraInputs],
+      outputs: [output],
+      name: output,
+      ...(attributes ? { attributes } : {}),
+    });
     this.current = output;
   }
 
@@ -67,9 +84,11 @@ class GraphBuilder {
 
   activation(name: unknown, layer: string): void {
     const op = ACTIVATIONS[String(name)];
-    if (op === undefined) throw new OnnxExportError(`layer ${layer}: activation '${String(name)}' has no ONNX mapping here`);
+    if (op === undefined)
+      throw new OnnxExportError(`layer ${layer}: activation '${String(name)}' has no ONNX mapping here`);
     if (op === null) return;
-    if (op === 'Softmax' && this.layout !== 'flat') throw new OnnxExportError(`layer ${layer}: softmax over a spatial tensor`);
+    if (op === 'Softmax' && this.layout !== 'flat')
+      throw new OnnxExportError(`layer ${layer}: softmax over a spatial tensor`);
     this.add(op, [], op === 'Softmax' ? { axis: { int: -1 } } : undefined);
   }
 }
@@ -87,9 +106,12 @@ function weightsOf(layer: tf.layers.Layer): Float32Array[] {
 /** HWIO (TF.js) → OIHW (ONNX) */
 function oihw(kernel: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
   const out = new Float32Array(kernel.length);
-  for (let h = 0; h < kh!; h++) for (let w = 0; w < kw!; w++) for (let i = 0; i < cin!; i++) for (let o = 0; o < cout!; o++) {
-    out[((o * cin! + i) * kh! + h) * kw! + w] = kernel[((h * kw! + w) * cin! + i) * cout! + o]!;
-  }
+  for (let h = 0; h < kh!; h++)
+    for (let w = 0; w < kw!; w++)
+      for (let i = 0; i < cin!; i++)
+        for (let o = 0; o < cout!; o++) {
+          out[((o * cin! + i) * kh! + h) * kw! + w] = kernel[((h * kw! + w) * cin! + i) * cout! + o]!;
+        }
   return out;
 }
 
@@ -98,7 +120,8 @@ function mapLayer(g: GraphBuilder, layer: tf.layers.Layer): void {
   const config = layer.getConfig() as LayerConfig;
   const inShape = g.shape;
   const where = `'${layer.name}' (${kind})`;
-  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') throw new OnnxExportError(`layer ${where}: only channels-last data`);
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast')
+    throw new OnnxExportError(`layer ${where}: only channels-last data`);
   switch (kind) {
     case 'InputLayer':
     case 'Dropout':
@@ -107,15 +130,28 @@ function mapLayer(g: GraphBuilder, layer: tf.layers.Layer): void {
     case 'GaussianNoise':
       return; // identities at inference
     case 'Conv2D': {
-      const [kh, kw] = pair(config.kernelSize), strides = pair(config.strides), dilations = pair(config.dilationRate ?? 1);
+      const [kh, kw] = pair(config.kernelSize),
+        strides = pair(config.strides),
+        dilations = pair(config.dilationRate ?? 1);
       const [h, w, cin] = inShape as [number, number, number];
       const filters = config.filters as number;
-      const info = tf.backend_util.computeConv2DInfo([1, h, w, cin], [kh, kw, cin, filters], strides, dilations, config.padding as 'same' | 'valid');
+      const info = tf.backend_util.computeConv2DInfo(
+        [1, h, w, cin],
+        [kh, kw, cin, filters],
+        strides,
+        dilations,
+        config.padding as 'same' | 'valid',
+      );
       const [kernel, bias] = weightsOf(layer);
       g.toNCHW();
       const inputs = [g.constant('kernel', [filters, cin, kh, kw], oihw(kernel!, [kh, kw, cin, filters]))];
       if (config.useBias) inputs.push(g.constant('bias', [filters], bias!));
-      g.add('Conv', inputs, { kernel_shape: { ints: [kh, kw] }, strides: { ints: strides }, dilations: { ints: dilations }, pads: { ints: padsOf(info) } });
+      g.add('Conv', inputs, {
+        kernel_shape: { ints: [kh, kw] },
+        strides: { ints: strides },
+        dilations: { ints: dilations },
+        pads: { ints: padsOf(info) },
+      });
       g.activation(config.activation, where);
       break;
     }
@@ -127,12 +163,23 @@ function mapLayer(g: GraphBuilder, layer: tf.layers.Layer): void {
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
-      const size = pair(config.poolSize), strides = pair(config.strides ?? config.poolSize);
+      const size = pair(config.poolSize),
+        strides = pair(config.strides ?? config.poolSize);
       const [h, w, c] = inShape as [number, number, number];
-      const info = tf.backend_util.computePool2DInfo([1, h, w, c], size, strides, 1, config.padding as 'same' | 'valid');
+      const info = tf.backend_util.computePool2DInfo(
+        [1, h, w, c],
+        size,
+        strides,
+        1,
+        config.padding as 'same' | 'valid',
+      );
       g.toNCHW();
       // TF.js averages over the pixels a window covers, not the padding: count_include_pad 0, ONNX's default
-      g.add(kind === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool', [], { kernel_shape: { ints: size }, strides: { ints: strides }, pads: { ints: padsOf(info) } });
+      g.add(kind === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool', [], {
+        kernel_shape: { ints: size },
+        strides: { ints: strides },
+        pads: { ints: padsOf(info) },
+      });
       break;
     }
     case 'GlobalAveragePooling2D':
@@ -147,7 +194,8 @@ function mapLayer(g: GraphBuilder, layer: tf.layers.Layer): void {
       g.layout = 'flat';
       break;
     case 'Dense': {
-      if (g.layout !== 'flat') throw new OnnxExportError(`layer ${where}: a dense layer on a ${inShape.length + 1}-D tensor`);
+      if (g.layout !== 'flat')
+        throw new OnnxExportError(`layer ${where}: a dense layer on a ${inShape.length + 1}-D tensor`);
       const units = config.units as number;
       const [kernel, bias] = weightsOf(layer);
       const inputs = [g.constant('kernel', [inShape[0]!, units], kernel!)];
@@ -180,16 +228,23 @@ export interface OnnxExportOptions {
 }
 
 /** The ONNX file of a Sequential TF.js model: one float32 input (NHWC, batch symbolic) and one output. */
-export function toOnnx(model: tf.LayersModel, { outputName = 'logits', producerVersion = PACKAGE_VERSION }: OnnxExportOptions = {}): Uint8Array {
+export function toOnnx(
+  model: tf.LayersModel,
+  { outputName = 'logits', producerVersion = PACKAGE_VERSION }: OnnxExportOptions = {},
+): Uint8Array {
   const inputShape = (model.inputs[0]!.shape as (number | null)[]).slice(1) as number[];
-  if (inputShape.length !== 3) throw new OnnxExportError(`the model takes ${inputShape.length + 1}-D input, not images (NHWC)`);
+  if (inputShape.length !== 3)
+    throw new OnnxExportError(`the model takes ${inputShape.length + 1}-D input, not images (NHWC)`);
   const g = new GraphBuilder(ONNX_INPUT, 'NHWC', inputShape);
   for (const layer of chainOf(model)) mapLayer(g, layer);
   g.toNHWC();
   g.nodes.push({ opType: 'Identity', inputs: [g.current], outputs: [outputName], name: outputName });
   const outputShape = (model.outputs[0]!.shape as (number | null)[]).slice(1) as number[];
   const metadata = Object.fromEntries(
-    Object.entries((model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries((model.getUserDefinedMetadata() ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
   );
   return modelBytes({
     graph: {

@@ -8,7 +8,8 @@ const WIRE_BYTES = 2;
 const WIRE_FIXED32 = 5;
 
 function varintBytes(value: number): number[] {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`protobuf varint: ${value} is not a non-negative safe integer`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`protobuf varint: ${value} is not a non-negative safe integer`);
   const out: number[] = [];
   let v = value;
   while (v >= 0x80) {
@@ -34,7 +35,8 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export const varint = (field: number, value: number): Field => Uint8Array.from([...tag(field, WIRE_VARINT), ...varintBytes(value)]);
+export const varint = (field: number, value: number): Field =>
+  Uint8Array.from([...tag(field, WIRE_VARINT), ...varintBytes(value)]);
 
 export function float32(field: number, value: number): Field {
   const out = new Uint8Array([...tag(field, WIRE_FIXED32), 0, 0, 0, 0]);
@@ -42,7 +44,8 @@ export function float32(field: number, value: number): Field {
   return out;
 }
 
-export const bytes = (field: number, data: Uint8Array): Field => concat([Uint8Array.from([...tag(field, WIRE_BYTES), ...varintBytes(data.length)]), data]);
+export const bytes = (field: number, data: Uint8Array): Field =>
+  concat([Uint8Array.from([...tag(field, WIRE_BYTES), ...varintBytes(data.length)]), data]);
 
 export const string = (field: number, text: string): Field => bytes(field, encoder.encode(text));
 

@@ -27,12 +27,17 @@ export interface ImageClassMaps {
 /** The layer whose input is the class maps: an average pooling over the whole map, followed only by a flatten. */
 function globalPooling(model: tfjs.LayersModel): tfjs.layers.Layer {
   const layers = model.layers;
-  const pool = layers.at(-2), flatten = layers.at(-1);
+  const pool = layers.at(-2),
+    flatten = layers.at(-1);
   const inShape = pool ? (pool.input as tfjs.SymbolicTensor).shape : undefined;
   const config = pool?.getConfig() as { poolSize?: number[]; padding?: string } | undefined;
-  const isGlobal = pool?.getClassName() === 'GlobalAveragePooling2D' ||
-    (pool?.getClassName() === 'AveragePooling2D' && config?.padding === 'valid' && inShape?.length === 4 &&
-      config.poolSize?.[0] === inShape[1] && config.poolSize?.[1] === inShape[2]);
+  const isGlobal =
+    pool?.getClassName() === 'GlobalAveragePooling2D' ||
+    (pool?.getClassName() === 'AveragePooling2D' &&
+      config?.padding === 'valid' &&
+      inShape?.length === 4 &&
+      config.poolSize?.[0] === inShape[1] &&
+      config.poolSize?.[1] === inShape[2]);
   if (!pool || !isGlobal || flatten?.getClassName() !== 'Flatten') {
     throw new ClassMapsError(
       'this model has no class maps: its class scores come from fully connected layers (as in AlexNet and VGG), ' +
@@ -84,9 +89,11 @@ export function noMapReason(model: tfjs.LayersModel, inputSide: number, largest 
       wanted = mapSide + 1;
     }
   }
-  return `at this model's input size (${inputSide}×${inputSide}) each class map is 1×1: one number, the class score ` +
+  return (
+    `at this model's input size (${inputSide}×${inputSide}) each class map is 1×1: one number, the class score ` +
     `itself, so there is no picture of where the evidence lies. Train at a larger --resize for maps with a shape: ` +
-    `${firsts.join(', ')}.`;
+    `${firsts.join(', ')}.`
+  );
 }
 
 /** The class maps of a batch of images `x` [B, side, side, 1] (already scaled as the model's input). */
@@ -99,7 +106,8 @@ export function classMaps(mapModel: tfjs.LayersModel, x: tfjs.Tensor4D): ImageCl
   logitsTensor.dispose();
   const pixels = height * width;
   return Array.from({ length: batch }, (_, b) => ({
-    height, width,
+    height,
+    width,
     maps: Array.from({ length: classes }, (_, k) => {
       const map = new Float32Array(pixels);
       for (let p = 0; p < pixels; p++) map[p] = maps[(b * pixels + p) * classes + k]!;

@@ -54,12 +54,13 @@ export abstract class Classifier extends Module {
 
   override trainingStep(batch: Batch, optimizer: tf.Optimizer): StepMetrics {
     let acc: tf.Scalar | undefined;
-    const loss = tf.tidy(() =>
-      optimizer.minimize(() => {
-        const yHat = this.forward(batch.x, true);
-        acc = tf.keep(this.accuracy(yHat, batch.y)); // not on the loss's path: the tape prunes it
-        return this.loss(yHat, batch.y, this.labelSmoothing);
-      }, true)!,
+    const loss = tf.tidy(
+      () =>
+        optimizer.minimize(() => {
+          const yHat = this.forward(batch.x, true);
+          acc = tf.keep(this.accuracy(yHat, batch.y)); // not on the loss's path: the tape prunes it
+          return this.loss(yHat, batch.y, this.labelSmoothing);
+        }, true)!,
     );
     const metrics = { loss: loss.dataSync()[0]!, acc: acc!.dataSync()[0]! };
     tf.dispose([loss, acc!]);
@@ -102,8 +103,18 @@ export abstract class ImageClassifier extends Classifier {
   readonly net: tf.Sequential;
 
   protected constructor(
-    { resize = 224, lr, numClasses = 10, seed, init, lastBias = 0, labelSmoothing = 0, tta = false }: ImageClassifierOptions,
-    defaultLr: number, build: (resize: number, numClasses: number, lastBias: number) => tf.Sequential,
+    {
+      resize = 224,
+      lr,
+      numClasses = 10,
+      seed,
+      init,
+      lastBias = 0,
+      labelSmoothing = 0,
+      tta = false,
+    }: ImageClassifierOptions,
+    defaultLr: number,
+    build: (resize: number, numClasses: number, lastBias: number) => tf.Sequential,
   ) {
     super(lr ?? defaultLr, seed);
     this.numClasses = numClasses;
@@ -141,7 +152,8 @@ export function mirrorImages(x: tf.Tensor4D): tf.Tensor4D {
   for (let row = 0; row < n * h; row++) {
     const base = row * w * c;
     for (let col = 0; col < w; col++) {
-      const from = base + col * c, to = base + (w - 1 - col) * c;
+      const from = base + col * c,
+        to = base + (w - 1 - col) * c;
       for (let k = 0; k < c; k++) mirrored[to + k] = source[from + k]!;
     }
   }

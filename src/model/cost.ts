@@ -40,7 +40,12 @@ export function layerCost(layer: tf.layers.Layer): LayerCost {
   const kernel = layer.getWeights().find((w) => w.rank >= 2);
   const outChannels = outputShape[outputShape.length - 1] ?? 1;
   const positions = product(outputShape) / outChannels;
-  return { kind: layer.getClassName(), outputShape, params: layer.countParams(), macs: kernel ? positions * kernel.size : 0 };
+  return {
+    kind: layer.getClassName(),
+    outputShape,
+    params: layer.countParams(),
+    macs: kernel ? positions * kernel.size : 0,
+  };
 }
 
 export function networkCost(net: tf.LayersModel): NetworkCost {
@@ -50,7 +55,9 @@ export function networkCost(net: tf.LayersModel): NetworkCost {
   const inputElements = product((net.inputs[0]!.shape as number[]).slice(1));
   const activationElements = layers.reduce((s, l) => s + product(l.outputShape), inputElements);
   return {
-    params, denseParams, denseShare: params > 0 ? denseParams / params : 0,
+    params,
+    denseParams,
+    denseShare: params > 0 ? denseParams / params : 0,
     macs: layers.reduce((s, l) => s + l.macs, 0),
     activationBytes: 4 * activationElements,
     layers,

@@ -21,18 +21,34 @@ interface StockConv2D extends tf.layers.Layer {
 }
 
 // tfjs-layers does not export its Conv2D class, but registers it for deserialisation under its class name.
-const Conv2D = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D![0] as unknown as new (args: ConvArgs) => StockConv2D;
+const Conv2D = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D![0] as unknown as new (
+  args: ConvArgs,
+) => StockConv2D;
 
 export class FusedConv2DLayer extends Conv2D {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.serialization.ConfigDict): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const attrs = {
-      strides: this.strides as [number, number], pad: this.padding, dataFormat: 'NHWC' as const,
-      dilations: this.dilationRate as [number, number], activation: this.activation.getClassName(),
+      strides: this.strides as [number, number],
+      pad: this.padding,
+      dataFormat: 'NHWC' as const,
+      dilations: this.dilationRate as [number, number],
+      activation: this.activation.getClassName(),
     };
-    const fusable = this.rank === 2 && this.dataFormat === 'channelsLast' && this.bias !== null && x.rank === 4 &&
-      x.dtype === 'float32' && differentiableFusedConv2D(attrs) && tf.getGradient(tf.FusedConv2D) !== undefined;
+    const fusable =
+      this.rank === 2 &&
+      this.dataFormat === 'channelsLast' &&
+      this.bias !== null &&
+      x.rank === 4 &&
+      x.dtype === 'float32' &&
+      differentiableFusedConv2D(attrs) &&
+      tf.getGradient(tf.FusedConv2D) !== undefined;
     if (!fusable) return super.call(inputs, kwargs);
-    return tf.tidy(() => tf.engine().runKernel(tf.FusedConv2D, { x, filter: this.kernel.read(), bias: this.bias!.read() }, attrs) as tf.Tensor);
+    return tf.tidy(
+      () =>
+        tf
+          .engine()
+          .runKernel(tf.FusedConv2D, { x, filter: this.kernel.read(), bias: this.bias!.read() }, attrs) as tf.Tensor,
+    );
   }
 }

@@ -26,6 +26,8 @@ export function smallestInputSide(windows: readonly SpatialWindow[]): number {
 /** Throws a RangeError, naming the model and its minimum, unless `resize` is an integer ≥ `minSide`. */
 export function checkInputSide(model: string, resize: number, minSide: number): void {
   if (!Number.isInteger(resize) || resize < minSide) {
-    throw new RangeError(`${model} takes square inputs of at least ${minSide}×${minSide} pixels (below that its strided convolutions and pools leave no pixels), got ${resize}`);
+    throw new RangeError(
+      `${model} takes square inputs of at least ${minSide}×${minSide} pixels (below that its strided convolutions and pools leave no pixels), got ${resize}`,
+    );
   }
 }

@@ -52,12 +52,27 @@ export interface Conv2dSpec {
  * A ReLU convolution with symmetric zero padding `padding`: one 'same' conv where that is equal (stride 1,
  * k = 2p + 1), a 'valid' conv when p = 0, otherwise a ZeroPadding2D layer and a 'valid' conv.
  */
-export function reluConv2d({ filters, kernelSize, strides = 1, padding = 0, inputShape, bias = 0 }: Conv2dSpec): tf.layers.Layer[] {
-  const [kh, kw] = pair(kernelSize), [sh, sw] = pair(strides), [ph, pw] = pair(padding);
+export function reluConv2d({
+  filters,
+  kernelSize,
+  strides = 1,
+  padding = 0,
+  inputShape,
+  bias = 0,
+}: Conv2dSpec): tf.layers.Layer[] {
+  const [kh, kw] = pair(kernelSize),
+    [sh, sw] = pair(strides),
+    [ph, pw] = pair(padding);
   const conv = (pad: 'same' | 'valid', withInput: boolean) =>
     new FusedConv2DLayer({
-      filters, kernelSize: [kh, kw], strides: [sh, sw], padding: pad, activation: 'relu',
-      kernelInitializer: kernelInitializer(), biasInitializer: bias === 0 ? 'zeros' : tf.initializers.constant({ value: bias }), ...(withInput && inputShape ? { inputShape } : {}),
+      filters,
+      kernelSize: [kh, kw],
+      strides: [sh, sw],
+      padding: pad,
+      activation: 'relu',
+      kernelInitializer: kernelInitializer(),
+      biasInitializer: bias === 0 ? 'zeros' : tf.initializers.constant({ value: bias }),
+      ...(withInput && inputShape ? { inputShape } : {}),
     });
   if (ph === 0 && pw === 0) return [conv('valid', true)];
   if (sh === 1 && sw === 1 && 2 * ph + 1 === kh && 2 * pw + 1 === kw) return [conv('same', true)];
@@ -78,8 +93,10 @@ export function outputShape(net: tf.Sequential): number[] {
 export function denseHead(hidden: number, numClasses: number, dropout = 0.5): tf.layers.Layer[] {
   return [
     tf.layers.flatten(),
-    dense(hidden, 'relu'), new StepSeededDropout({ rate: dropout }),
-    dense(hidden, 'relu'), new StepSeededDropout({ rate: dropout }),
+    dense(hidden, 'relu'),
+    new StepSeededDropout({ rate: dropout }),
+    dense(hidden, 'relu'),
+    new StepSeededDropout({ rate: dropout }),
     dense(numClasses, 'linear'),
   ];
 }

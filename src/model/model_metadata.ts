@@ -21,8 +21,16 @@ export interface ClassifierMetadata {
 }
 
 export function classifierMetadata(model: string, resize: number, numClasses: number): ClassifierMetadata {
-  const classLabels = numClasses === TEXT_LABELS.length ? [...TEXT_LABELS] : Array.from({ length: numClasses }, (_, i) => `class ${i}`);
-  return { model, classLabels, inputShape: [resize, resize, 1], layout: 'NHWC', pixelScale: PIXEL_SCALE, output: 'logits' };
+  const classLabels =
+    numClasses === TEXT_LABELS.length ? [...TEXT_LABELS] : Array.from({ length: numClasses }, (_, i) => `class ${i}`);
+  return {
+    model,
+    classLabels,
+    inputShape: [resize, resize, 1],
+    layout: 'NHWC',
+    pixelScale: PIXEL_SCALE,
+    output: 'logits',
+  };
 }
 
 /**
@@ -32,10 +40,12 @@ export function classifierMetadata(model: string, resize: number, numClasses: nu
 export function metadataMismatch(metadata: unknown, inputShape: readonly (number | null)[]): string | undefined {
   if (metadata === undefined || metadata === null) return undefined;
   const m = metadata as Partial<ClassifierMetadata>;
-  if (JSON.stringify(m.classLabels) !== JSON.stringify(TEXT_LABELS)) return `its classes are ${JSON.stringify(m.classLabels)}, not Fashion-MNIST's`;
+  if (JSON.stringify(m.classLabels) !== JSON.stringify(TEXT_LABELS))
+    return `its classes are ${JSON.stringify(m.classLabels)}, not Fashion-MNIST's`;
   if (m.layout !== 'NHWC') return `it takes ${m.layout} images, not NHWC`;
   if (m.output !== 'logits') return `it outputs ${m.output}, not logits`;
-  if (typeof m.pixelScale !== 'number' || Math.abs(m.pixelScale - PIXEL_SCALE) > 1e-12) return `it scales pixels by ${m.pixelScale}, not 1/255`;
+  if (typeof m.pixelScale !== 'number' || Math.abs(m.pixelScale - PIXEL_SCALE) > 1e-12)
+    return `it scales pixels by ${m.pixelScale}, not 1/255`;
   if (JSON.stringify(m.inputShape) !== JSON.stringify(inputShape.slice(1))) {
     return `its metadata gives the input shape ${JSON.stringify(m.inputShape)} but its first layer takes ${JSON.stringify(inputShape.slice(1))}`;
   }
@@ -54,7 +64,9 @@ export class ModelInputError extends Error {
 export function modelInputSide(model: tf.LayersModel): number {
   const shape = model.inputs[0]?.shape;
   if (shape?.length !== 4 || shape[1] !== shape[2] || shape[3] !== 1 || !shape[1]) {
-    throw new ModelInputError(`the model's input shape ${JSON.stringify(shape)} is not [null, N, N, 1]: not a Fashion-MNIST model`);
+    throw new ModelInputError(
+      `the model's input shape ${JSON.stringify(shape)} is not [null, N, N, 1]: not a Fashion-MNIST model`,
+    );
   }
   const mismatch = metadataMismatch(model.getUserDefinedMetadata(), shape);
   if (mismatch) throw new ModelInputError(`the model cannot be used here: ${mismatch}`);

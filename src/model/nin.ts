@@ -8,13 +8,20 @@ import { outputShape, reluConv2d, type Size2 } from './layers.js';
 import { StepSeededDropout } from './step_seeded_dropout.js';
 
 /** The chapter's four blocks: output channels ('classes': one per class), kernel, stride, padding. */
-const NIN_BLOCKS = [[96, 11, 4, 0], [256, 5, 1, 2], [384, 3, 1, 1], ['classes', 3, 1, 1]] as const;
+const NIN_BLOCKS = [
+  [96, 11, 4, 0],
+  [256, 5, 1, 2],
+  [384, 3, 1, 1],
+  ['classes', 3, 1, 1],
+] as const;
 /** The 3×3/2 max-pool after each block but the last. */
 const NIN_POOL: SpatialWindow = { kernel: 3, stride: 2, padding: 0 };
 
 /** NiN's windows in build order (its 1×1 convolutions keep the side). */
-export const NIN_WINDOWS: readonly SpatialWindow[] = NIN_BLOCKS.flatMap(([, kernel, stride, padding], i) =>
-  [{ kernel, stride, padding }, ...(i < NIN_BLOCKS.length - 1 ? [NIN_POOL] : [])]);
+export const NIN_WINDOWS: readonly SpatialWindow[] = NIN_BLOCKS.flatMap(([, kernel, stride, padding], i) => [
+  { kernel, stride, padding },
+  ...(i < NIN_BLOCKS.length - 1 ? [NIN_POOL] : []),
+]);
 
 /** The smallest input side NiN takes (67): its last block's maps are then 1×1. */
 export const NIN_MIN_SIDE = smallestInputSide(NIN_WINDOWS);
@@ -24,7 +31,12 @@ export const NIN_MIN_SIDE = smallestInputSide(NIN_WINDOWS);
  * `padding` is the chapter's explicit symmetric zero padding. `inputShape` is [H, W, C].
  */
 export function ninBlock(
-  outChannels: number, kernelSize: Size2, strides: Size2, padding: Size2, inputShape: number[], lastBias = 0,
+  outChannels: number,
+  kernelSize: Size2,
+  strides: Size2,
+  padding: Size2,
+  inputShape: number[],
+  lastBias = 0,
 ): tf.Sequential {
   const block = tf.sequential();
   const layers = [
@@ -49,7 +61,16 @@ export class NiN extends ImageClassifier {
       const last = i === NIN_BLOCKS.length - 1;
       if (last) net.add(new StepSeededDropout({ rate: 0.5 }));
       const inputShape = i === 0 ? [resize, resize, 1] : outputShape(net);
-      net.add(ninBlock(channels === 'classes' ? numClasses : channels, kernel, stride, padding, inputShape, last ? lastBias : 0));
+      net.add(
+        ninBlock(
+          channels === 'classes' ? numClasses : channels,
+          kernel,
+          stride,
+          padding,
+          inputShape,
+          last ? lastBias : 0,
+        ),
+      );
       if (!last) net.add(tf.layers.maxPooling2d({ poolSize: NIN_POOL.kernel, strides: NIN_POOL.stride }));
     });
     const [h, w] = outputShape(net);

@@ -42,6 +42,10 @@ export class StepSeededDropout extends tf.layers.Layer {
 /** The StepSeededDropout layers of `layers`, nested Sequentials included, in build order. */
 export function stepSeededDropouts(layers: readonly tf.layers.Layer[]): StepSeededDropout[] {
   return layers.flatMap((layer) =>
-    layer instanceof StepSeededDropout ? [layer] : layer instanceof tf.Sequential ? stepSeededDropouts(layer.layers) : [],
+    layer instanceof StepSeededDropout
+      ? [layer]
+      : layer instanceof tf.Sequential
+        ? stepSeededDropouts(layer.layers)
+        : [],
   );
 }

@@ -9,7 +9,13 @@ import { denseHead, outputShape, reluConv2d } from './layers.js';
 /** (number of convolutions, output channels) of each block */
 export type VggArch = readonly (readonly [number, number])[];
 
-export const VGG11: VggArch = [[1, 64], [1, 128], [2, 256], [2, 512], [2, 512]];
+export const VGG11: VggArch = [
+  [1, 64],
+  [1, 128],
+  [2, 256],
+  [2, 512],
+  [2, 512],
+];
 /** d2l's narrowed VGG-11: every block's channels ÷ 4 (the dense head keeps 4096 units) */
 export const VGG11_SMALL: VggArch = VGG11.map(([convs, channels]) => [convs, channels / 4] as const);
 
@@ -25,7 +31,13 @@ export function vggWindows(arch: VggArch): SpatialWindow[] {
 export function vggBlock(numConvs: number, outChannels: number, inputShape: number[]): tf.Sequential {
   const block = tf.sequential();
   for (let i = 0; i < numConvs; i++) {
-    for (const layer of reluConv2d({ filters: outChannels, kernelSize: 3, padding: 1, ...(i === 0 ? { inputShape } : {}) })) block.add(layer);
+    for (const layer of reluConv2d({
+      filters: outChannels,
+      kernelSize: 3,
+      padding: 1,
+      ...(i === 0 ? { inputShape } : {}),
+    }))
+      block.add(layer);
   }
   block.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   return block;
@@ -42,7 +54,8 @@ export class VGG extends ImageClassifier {
     checkInputSide(`VGG with ${arch.length} blocks`, options.resize ?? 224, smallestInputSide(vggWindows(arch)));
     super(options, 0.01, (size, numClasses) => {
       const net = tf.sequential();
-      for (const [numConvs, channels] of arch) net.add(vggBlock(numConvs, channels, net.layers.length ? outputShape(net) : [size, size, 1]));
+      for (const [numConvs, channels] of arch)
+        net.add(vggBlock(numConvs, channels, net.layers.length ? outputShape(net) : [size, size, 1]));
       for (const layer of denseHead(4096, numClasses)) net.add(layer);
       return net;
     });

@@ -22,9 +22,18 @@ export interface ModelEntry {
 export const MODELS = {
   nin: { label: 'NiN', lr: 0.05, robustLr: 0.002, minSide: NIN_MIN_SIDE, create: (o) => new NiN(o) },
   alexnet: { label: 'AlexNet', lr: 0.01, robustLr: 0.001, minSide: ALEXNET_MIN_SIDE, create: (o) => new AlexNet(o) },
-  vgg11: { label: 'VGG-11', lr: 0.01, robustLr: 0.001, minSide: smallestInputSide(vggWindows(VGG11)), create: (o) => new VGG({ ...o, arch: VGG11 }) },
+  vgg11: {
+    label: 'VGG-11',
+    lr: 0.01,
+    robustLr: 0.001,
+    minSide: smallestInputSide(vggWindows(VGG11)),
+    create: (o) => new VGG({ ...o, arch: VGG11 }),
+  },
   'vgg11-small': {
-    label: 'VGG-11 (¼ width)', lr: 0.01, robustLr: 0.001, minSide: smallestInputSide(vggWindows(VGG11_SMALL)),
+    label: 'VGG-11 (¼ width)',
+    lr: 0.01,
+    robustLr: 0.001,
+    minSide: smallestInputSide(vggWindows(VGG11_SMALL)),
     create: (o) => new VGG({ ...o, arch: VGG11_SMALL }),
   },
 } satisfies Record<string, ModelEntry>;

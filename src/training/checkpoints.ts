@@ -31,7 +31,8 @@ export class CheckpointStore {
     readonly dir: string,
     readonly keep = 3,
   ) {
-    if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`checkpoints to keep must be a positive integer, got ${keep}`);
+    if (!Number.isInteger(keep) || keep < 1)
+      throw new RangeError(`checkpoints to keep must be a positive integer, got ${keep}`);
   }
 
   /** The complete checkpoints, oldest first. */
@@ -47,7 +48,11 @@ export class CheckpointStore {
   }
 
   /** Saves `net` and `files` as the checkpoint at `position`, then drops all but the newest `keep`. */
-  async write(net: tf.LayersModel, position: CheckpointPosition, files: Record<string, string | Uint8Array>): Promise<string> {
+  async write(
+    net: tf.LayersModel,
+    position: CheckpointPosition,
+    files: Record<string, string | Uint8Array>,
+  ): Promise<string> {
     const dir = join(this.dir, checkpointName(position));
     await saveModel(net, dir, files);
     this.prune();
@@ -59,7 +64,10 @@ export class CheckpointStore {
    * disk: every checkpoint is renamed into place whole) are renamed to `<name>.damaged`, kept for a look but no
    * longer counted, and `skipped` hears of each.
    */
-  async readNewest<T>(read: (dir: string) => Promise<T>, skipped: (dir: string, reason: string) => void): Promise<{ dir: string; value: T } | undefined> {
+  async readNewest<T>(
+    read: (dir: string) => Promise<T>,
+    skipped: (dir: string, reason: string) => void,
+  ): Promise<{ dir: string; value: T } | undefined> {
     for (const checkpoint of this.list().reverse()) {
       try {
         return { dir: checkpoint.dir, value: await read(checkpoint.dir) };
@@ -80,7 +88,8 @@ export class CheckpointStore {
     removeStaleTemporaries(this.dir);
     if (!existsSync(this.dir)) return;
     for (const name of readdirSync(this.dir).filter((n) => n.endsWith('.old'))) {
-      const old = join(this.dir, name), replaced = old.slice(0, -'.old'.length);
+      const old = join(this.dir, name),
+        replaced = old.slice(0, -'.old'.length);
       if (existsSync(replaced)) rmSync(old, { recursive: true, force: true });
       else renameSync(old, replaced);
     }
@@ -88,6 +97,7 @@ export class CheckpointStore {
 
   private prune(): void {
     const all = this.list();
-    for (const old of all.slice(0, Math.max(0, all.length - this.keep))) rmSync(old.dir, { recursive: true, force: true });
+    for (const old of all.slice(0, Math.max(0, all.length - this.keep)))
+      rmSync(old.dir, { recursive: true, force: true });
   }
 }

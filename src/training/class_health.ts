@@ -13,7 +13,11 @@ export interface ClassHealth {
 }
 
 export function emptyTotals(numClasses: number): ClassScoreStats {
-  return { maxScore: new Array<number>(numClasses).fill(-Infinity), minScore: new Array<number>(numClasses).fill(Infinity), predicted: new Array<number>(numClasses).fill(0) };
+  return {
+    maxScore: new Array<number>(numClasses).fill(-Infinity),
+    minScore: new Array<number>(numClasses).fill(Infinity),
+    predicted: new Array<number>(numClasses).fill(0),
+  };
 }
 
 /** Adds one batch's per-class maxima, minima and prediction counts to `totals`. */
@@ -43,7 +47,10 @@ function since(epochs: readonly EpochHealth[], key: keyof ClassHealth, name: str
 }
 
 function sinceList(epochs: readonly EpochHealth[], key: keyof ClassHealth): string {
-  return epochs.at(-1)![key]!.map((name) => `${name} (since epoch ${since(epochs, key, name)})`).join(', ');
+  return epochs
+    .at(-1)!
+    [key]!.map((name) => `${name} (since epoch ${since(epochs, key, name)})`)
+    .join(', ');
 }
 
 const ADVICE = 'train with --recipe robust (or another --seed, or a lower --lr)';
@@ -54,13 +61,17 @@ export function healthWarnings(epochs: readonly EpochHealth[]): string[] {
   if (!last) return [];
   const warnings: string[] = [];
   if (last.deadClasses?.length) {
-    warnings.push(`warning: dead classes: the score of ${sinceList(epochs, 'deadClasses')} is 0 for every validation ` +
-      `image; no gradient reaches a class through a zero score, so only what training changes for the other classes can ` +
-      `revive it, and until then the model does not learn it: ${ADVICE}`);
+    warnings.push(
+      `warning: dead classes: the score of ${sinceList(epochs, 'deadClasses')} is 0 for every validation ` +
+        `image; no gradient reaches a class through a zero score, so only what training changes for the other classes can ` +
+        `revive it, and until then the model does not learn it: ${ADVICE}`,
+    );
   }
   const alive = { ...last, neverPredicted: last.neverPredicted?.filter((name) => !last.deadClasses?.includes(name)) };
   if (alive.neverPredicted?.length) {
-    warnings.push(`warning: the model predicts no validation image as ${sinceList([...epochs.slice(0, -1), alive], 'neverPredicted')}`);
+    warnings.push(
+      `warning: the model predicts no validation image as ${sinceList([...epochs.slice(0, -1), alive], 'neverPredicted')}`,
+    );
   }
   return warnings;
 }
@@ -75,7 +86,9 @@ export function plateauStreak(streak: number, loss: number, numClasses: number):
 }
 
 export function plateauWarning(streak: number, numClasses: number): string {
-  return `warning: the training loss has stayed within 1% of ln ${numClasses} = ${Math.log(numClasses).toFixed(4)}, the loss ` +
+  return (
+    `warning: the training loss has stayed within 1% of ln ${numClasses} = ${Math.log(numClasses).toFixed(4)}, the loss ` +
     `of uniform guessing, for ${streak} steps: the outputs do not depend on the input yet. Plain SGD often sits here ` +
-    `for hundreds of steps and sometimes never leaves: ${ADVICE}`;
+    `for hundreds of steps and sometimes never leaves: ${ADVICE}`
+  );
 }

@@ -20,10 +20,16 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
 }
 
 export function curvesSvg(points: MetricPoint[], maxEpochs: number, title = ''): string {
-  const W = 560, H = 360, left = 56, right = 16, top = title ? 32 : 16, bottom = 44;
+  const W = 560,
+    H = 360,
+    left = 56,
+    right = 16,
+    top = title ? 32 : 16,
+    bottom = 44;
   const shown = points.filter((p) => STYLE[p.name] && Number.isFinite(p.value));
   const values = shown.map((p) => p.value);
-  const yLo = Math.min(0, ...values), yHi = Math.max(1, ...values) * 1.05; // headroom: the loss starts at ln 10
+  const yLo = Math.min(0, ...values),
+    yHi = Math.max(1, ...values) * 1.05; // headroom: the loss starts at ln 10
   const xHi = Math.max(maxEpochs, ...shown.map((p) => p.epoch), 1);
   const sx = (x: number) => left + (x / xHi) * (W - left - right);
   const sy = (y: number) => top + (1 - (y - yLo) / (yHi - yLo)) * (H - top - bottom);
@@ -40,7 +46,9 @@ export function curvesSvg(points: MetricPoint[], maxEpochs: number, title = ''):
     out.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${H - bottom}" y2="${H - bottom + 4}" stroke="black"/>`);
     out.push(`<text x="${sx(t)}" y="${H - bottom + 18}" text-anchor="middle">${t}</text>`);
   }
-  out.push(`<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="black"/>`);
+  out.push(
+    `<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="black"/>`,
+  );
   out.push(`<text x="${(left + W - right) / 2}" y="${H - 8}" text-anchor="middle">epoch</text>`);
   const names = Object.keys(STYLE) as MetricName[];
   names.forEach((name, i) => {
@@ -48,11 +56,17 @@ export function curvesSvg(points: MetricPoint[], maxEpochs: number, title = ''):
     const series = shown.filter((p) => p.name === name).sort((a, b) => a.epoch - b.epoch);
     if (series.length > 0) {
       const d = series.map((p) => `${sx(p.epoch).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ');
-      out.push(`<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`);
-      if (series.length === 1) out.push(`<circle cx="${sx(series[0]!.epoch)}" cy="${sy(series[0]!.value)}" r="3" fill="${s.color}"/>`);
+      out.push(
+        `<polyline points="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`,
+      );
+      if (series.length === 1)
+        out.push(`<circle cx="${sx(series[0]!.epoch)}" cy="${sy(series[0]!.value)}" r="3" fill="${s.color}"/>`);
     }
-    const ly = top + 14 + i * 18, lx = W - right - 120;
-    out.push(`<line x1="${lx}" x2="${lx + 28}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`);
+    const ly = top + 14 + i * 18,
+      lx = W - right - 120;
+    out.push(
+      `<line x1="${lx}" x2="${lx + 28}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`,
+    );
     out.push(`<text x="${lx + 34}" y="${ly + 4}">${s.label}</text>`);
   });
   out.push('</svg>');

@@ -14,5 +14,7 @@ export function findModelDir(dir: string): string {
     const resolved = resolveModelDir(candidate);
     if (existsSync(join(resolved, MODEL_JSON))) return resolved;
   }
-  throw new ModelFileError(`no saved model in ${dir} (looked for ${MODEL_JSON} there, in model/ and in checkpoint/step-*/)`);
+  throw new ModelFileError(
+    `no saved model in ${dir} (looked for ${MODEL_JSON} there, in model/ and in checkpoint/step-*/)`,
+  );
 }

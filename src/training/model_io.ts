@@ -60,7 +60,9 @@ export function fileSaveHandler(dir: string, extraFiles: Record<string, string |
         renameSync(tmp, dir);
         syncDirectory(parent);
         rmSync(old, { recursive: true, force: true });
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+        return {
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+        };
       } catch (error) {
         discard(tmp); // on a full disk, give the space back at once
         throw outputError(`cannot write ${dir}`, error);
@@ -79,7 +81,8 @@ function specBytes(specs: tf.io.WeightsManifestEntry[]): number {
   const bytesPer = { float32: 4, int32: 4, bool: 1 } as Record<string, number | undefined>;
   return specs.reduce((n, spec) => {
     const size = bytesPer[spec.quantization?.dtype ?? spec.dtype];
-    if (size === undefined || spec.quantization) throw new ModelFileError(`weight ${spec.name} has a ${spec.dtype} type this tool does not save`);
+    if (size === undefined || spec.quantization)
+      throw new ModelFileError(`weight ${spec.name} has a ${spec.dtype} type this tool does not save`);
     return n + size * spec.shape.reduce((a, b) => a * b, 1);
   }, 0);
 }
@@ -89,7 +92,8 @@ export function fileHandler(dir: string): tf.io.IOHandler {
   return {
     load: async () => {
       const jsonPath = join(dir, MODEL_JSON);
-      if (!existsSync(jsonPath)) throw new ModelFileError(`no ${MODEL_JSON} in ${dir}: is this a saved model or run directory?`);
+      if (!existsSync(jsonPath))
+        throw new ModelFileError(`no ${MODEL_JSON} in ${dir}: is this a saved model or run directory?`);
       let json: tf.io.ModelJSON;
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Uint8Array[] = [];
@@ -105,7 +109,9 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       const total = buffers.reduce((n, b) => n + b.byteLength, 0);
       const expected = specBytes(specs);
       if (total !== expected) {
-        throw new ModelFileError(`${dir}: the weight files hold ${total} bytes but ${MODEL_JSON} describes ${expected}: damaged model`);
+        throw new ModelFileError(
+          `${dir}: the weight files hold ${total} bytes but ${MODEL_JSON} describes ${expected}: damaged model`,
+        );
       }
       const weightData = new Uint8Array(total);
       let offset = 0;

@@ -45,14 +45,19 @@ function withL2(gradients: Gradients, weightDecay: number): tf.NamedTensorMap {
   const named = byName(gradients);
   if (weightDecay === 0) return named;
   const variables = tf.engine().registeredVariables;
-  return Object.fromEntries(Object.entries(named).map(([name, g]) => {
-    const v = variables[name]!;
-    return [name, isKernel(v) ? tf.add(g, tf.mul(v, weightDecay)) : g];
-  }));
+  return Object.fromEntries(
+    Object.entries(named).map(([name, g]) => {
+      const v = variables[name]!;
+      return [name, isKernel(v) ? tf.add(g, tf.mul(v, weightDecay)) : g];
+    }),
+  );
 }
 
 class DecayedSGD extends tf.SGDOptimizer {
-  constructor(lr: number, private readonly weightDecay: number) {
+  constructor(
+    lr: number,
+    private readonly weightDecay: number,
+  ) {
     super(lr);
   }
 
@@ -63,7 +68,11 @@ class DecayedSGD extends tf.SGDOptimizer {
 
 /** PyTorch's SGD(nesterov=True) update: v ← m·v + g, w ← w − lr·(g + m·v), with g including the L2 term. */
 class DecayedNesterov extends tf.MomentumOptimizer {
-  constructor(lr: number, momentum: number, private readonly weightDecay: number) {
+  constructor(
+    lr: number,
+    momentum: number,
+    private readonly weightDecay: number,
+  ) {
     super(lr, momentum, true);
   }
 
@@ -85,7 +94,10 @@ export class AdamW extends tf.AdamOptimizer {
     return 'AdamW';
   }
 
-  constructor(lr: number, readonly weightDecay: number) {
+  constructor(
+    lr: number,
+    readonly weightDecay: number,
+  ) {
     super(lr, 0.9, 0.999, 1e-8);
   }
 
@@ -98,19 +110,34 @@ export class AdamW extends tf.AdamOptimizer {
     const moments = this as unknown as { accumulatedFirstMoment: Moment[]; accumulatedSecondMoment: Moment[] };
     const t = this.iterations + 1;
     const { beta1, beta2, epsilon, learningRate: lr } = this;
-    const correction1 = 1 - beta1 ** t, correction2 = 1 - beta2 ** t;
+    const correction1 = 1 - beta1 ** t,
+      correction2 = 1 - beta2 ** t;
     const variables = tf.engine().registeredVariables;
     Object.keys(named).forEach((name, i) => {
       const variable = variables[name]!;
-      moments.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(variable).variable(false)) };
-      moments.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(variable).variable(false)) };
+      moments.accumulatedFirstMoment[i] ??= {
+        originalName: `${name}/m`,
+        variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
+      };
+      moments.accumulatedSecondMoment[i] ??= {
+        originalName: `${name}/v`,
+        variable: tf.tidy(() => tf.zerosLike(variable).variable(false)),
+      };
       const gradient = named[name];
       if (!gradient) return;
       const m = moments.accumulatedFirstMoment[i]!.variable.dataSync() as Float32Array;
       const v = moments.accumulatedSecondMoment[i]!.variable.dataSync() as Float32Array;
       const w = new Float32Array(variable.dataSync() as Float32Array);
       const keep = isKernel(variable) ? 1 - lr * this.weightDecay : 1;
-      adamwUpdate(w, gradient.dataSync() as Float32Array, m, v, { beta1, beta2, epsilon, lr, keep, correction1, correction2 });
+      adamwUpdate(w, gradient.dataSync() as Float32Array, m, v, {
+        beta1,
+        beta2,
+        epsilon,
+        lr,
+        keep,
+        correction1,
+        correction2,
+      });
       const updated = tf.tensor(w, variable.shape, 'float32');
       variable.assign(updated);
       updated.dispose();
@@ -123,10 +150,14 @@ export class AdamW extends tf.AdamOptimizer {
 type Moment = { originalName: string; variable: tf.Variable };
 
 interface AdamStep {
-  beta1: number; beta2: number; epsilon: number; lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  lr: number;
   /** 1 − lr·wd for a kernel, 1 for a bias */
   keep: number;
-  correction1: number; correction2: number;
+  correction1: number;
+  correction2: number;
 }
 
 /** One AdamW step of w, m and v in place, in one pass. */

@@ -53,7 +53,11 @@ export class ProgressBoard {
   restore(points: MetricPoint[], pending: PendingValues): void {
     this.points.splice(0, this.points.length, ...points);
     this.raw.clear();
-    for (const [name, values] of Object.entries(pending)) this.raw.set(name as MetricName, values.map((v) => ({ ...v })));
+    for (const [name, values] of Object.entries(pending))
+      this.raw.set(
+        name as MetricName,
+        values.map((v) => ({ ...v })),
+      );
     if (this.files.jsonl) writeFileDurably(this.files.jsonl, points.map((p) => `${JSON.stringify(p)}\n`).join(''));
     if (this.files.csv) writeFileDurably(this.files.csv, CSV_HEADER + points.map(csvLine).join(''));
   }

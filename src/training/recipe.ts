@@ -51,13 +51,35 @@ export interface ModelRates {
 export function recipePreset(name: RecipeName, rates: ModelRates): Recipe {
   if (name === 'd2l') {
     return {
-      preset: 'd2l', optimizer: 'sgd', lr: rates.lr, momentum: 0, weightDecay: 0, schedule: 'constant', warmupEpochs: 0,
-      init: 'xavier', lastBias: 0, labelSmoothing: 0, translate: 0, flip: false, tta: false,
+      preset: 'd2l',
+      optimizer: 'sgd',
+      lr: rates.lr,
+      momentum: 0,
+      weightDecay: 0,
+      schedule: 'constant',
+      warmupEpochs: 0,
+      init: 'xavier',
+      lastBias: 0,
+      labelSmoothing: 0,
+      translate: 0,
+      flip: false,
+      tta: false,
     };
   }
   return {
-    preset: 'robust', optimizer: 'adamw', lr: rates.robustLr, momentum: 0, weightDecay: 0.05, schedule: 'linear',
-    warmupEpochs: 1, init: 'he', lastBias: 1, labelSmoothing: 0.1, translate: 0, flip: false, tta: false,
+    preset: 'robust',
+    optimizer: 'adamw',
+    lr: rates.robustLr,
+    momentum: 0,
+    weightDecay: 0.05,
+    schedule: 'linear',
+    warmupEpochs: 1,
+    init: 'he',
+    lastBias: 1,
+    labelSmoothing: 0.1,
+    translate: 0,
+    flip: false,
+    tta: false,
   };
 }
 
@@ -66,17 +88,24 @@ export function checkRecipe(recipe: Recipe): Recipe {
   const bad = (what: string) => {
     throw new RangeError(`recipe setting ${what}`);
   };
-  if (!RECIPE_NAMES.includes(recipe.preset)) bad(`preset must be one of ${RECIPE_NAMES.join(', ')}, got ${recipe.preset}`);
-  if (!OPTIMIZERS.includes(recipe.optimizer)) bad(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${recipe.optimizer}`);
-  if (!SCHEDULES.includes(recipe.schedule)) bad(`schedule must be one of ${SCHEDULES.join(', ')}, got ${recipe.schedule}`);
+  if (!RECIPE_NAMES.includes(recipe.preset))
+    bad(`preset must be one of ${RECIPE_NAMES.join(', ')}, got ${recipe.preset}`);
+  if (!OPTIMIZERS.includes(recipe.optimizer))
+    bad(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${recipe.optimizer}`);
+  if (!SCHEDULES.includes(recipe.schedule))
+    bad(`schedule must be one of ${SCHEDULES.join(', ')}, got ${recipe.schedule}`);
   if (!INITS.includes(recipe.init)) bad(`init must be one of ${INITS.join(', ')}, got ${recipe.init}`);
   if (!(recipe.lr > 0 && Number.isFinite(recipe.lr))) bad(`lr must be a positive number, got ${recipe.lr}`);
   if (!(recipe.momentum >= 0 && recipe.momentum < 1)) bad(`momentum must be in [0, 1), got ${recipe.momentum}`);
-  if (!(recipe.weightDecay >= 0 && recipe.weightDecay < 1)) bad(`weightDecay must be in [0, 1), got ${recipe.weightDecay}`);
-  if (!(recipe.warmupEpochs >= 0 && Number.isFinite(recipe.warmupEpochs))) bad(`warmupEpochs must be ≥ 0, got ${recipe.warmupEpochs}`);
+  if (!(recipe.weightDecay >= 0 && recipe.weightDecay < 1))
+    bad(`weightDecay must be in [0, 1), got ${recipe.weightDecay}`);
+  if (!(recipe.warmupEpochs >= 0 && Number.isFinite(recipe.warmupEpochs)))
+    bad(`warmupEpochs must be ≥ 0, got ${recipe.warmupEpochs}`);
   if (!Number.isFinite(recipe.lastBias)) bad(`lastBias must be a finite number, got ${recipe.lastBias}`);
-  if (!(recipe.labelSmoothing >= 0 && recipe.labelSmoothing < 1)) bad(`labelSmoothing must be in [0, 1), got ${recipe.labelSmoothing}`);
-  if (!(Number.isInteger(recipe.translate) && recipe.translate >= 0 && recipe.translate <= 8)) bad(`translate must be an integer from 0 to 8, got ${recipe.translate}`);
+  if (!(recipe.labelSmoothing >= 0 && recipe.labelSmoothing < 1))
+    bad(`labelSmoothing must be in [0, 1), got ${recipe.labelSmoothing}`);
+  if (!(Number.isInteger(recipe.translate) && recipe.translate >= 0 && recipe.translate <= 8))
+    bad(`translate must be an integer from 0 to 8, got ${recipe.translate}`);
   if (typeof recipe.flip !== 'boolean' || typeof recipe.tta !== 'boolean') bad('flip and tta must be true or false');
   return recipe;
 }
@@ -86,7 +115,9 @@ export function describeRecipe(r: Recipe): string {
   const parts = [
     `${r.optimizer}${r.optimizer === 'nesterov' ? ` ${r.momentum}` : ''} lr ${r.lr}`,
     ...(r.weightDecay ? [`wd ${r.weightDecay}`] : []),
-    r.warmupEpochs ? `${r.schedule} after ${r.warmupEpochs} warm-up epoch${r.warmupEpochs === 1 ? '' : 's'}` : r.schedule,
+    r.warmupEpochs
+      ? `${r.schedule} after ${r.warmupEpochs} warm-up epoch${r.warmupEpochs === 1 ? '' : 's'}`
+      : r.schedule,
     `${r.init} init`,
     ...(r.lastBias ? [`last bias ${r.lastBias}`] : []),
     ...(r.labelSmoothing ? [`label smoothing ${r.labelSmoothing}`] : []),
@@ -98,8 +129,20 @@ export function describeRecipe(r: Recipe): string {
 }
 
 /** What the model is built with under `recipe` (the network itself is the same under every recipe). */
-export function modelSettings(recipe: Recipe): { lr: number; init: InitName; lastBias: number; labelSmoothing: number; tta: boolean } {
-  return { lr: recipe.lr, init: recipe.init, lastBias: recipe.lastBias, labelSmoothing: recipe.labelSmoothing, tta: recipe.tta };
+export function modelSettings(recipe: Recipe): {
+  lr: number;
+  init: InitName;
+  lastBias: number;
+  labelSmoothing: number;
+  tta: boolean;
+} {
+  return {
+    lr: recipe.lr,
+    init: recipe.init,
+    lastBias: recipe.lastBias,
+    labelSmoothing: recipe.labelSmoothing,
+    tta: recipe.tta,
+  };
 }
 
 /** The training images' augmentation under `recipe`. */

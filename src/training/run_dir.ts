@@ -16,14 +16,30 @@ import { OutputError, outputError } from './output_error.js';
 export class RunDir {
   constructor(readonly path: string) {}
 
-  get record() { return join(this.path, 'record.json'); }
-  get metricsJsonl() { return join(this.path, 'metrics.jsonl'); }
-  get metricsCsv() { return join(this.path, 'metrics.csv'); }
-  get curvesSvg() { return join(this.path, 'curves.svg'); }
-  get curvesPng() { return join(this.path, 'curves.png'); }
-  get checkpoint() { return join(this.path, 'checkpoint'); }
-  get model() { return join(this.path, 'model'); }
-  get lockFile() { return join(this.path, 'train.lock'); }
+  get record() {
+    return join(this.path, 'record.json');
+  }
+  get metricsJsonl() {
+    return join(this.path, 'metrics.jsonl');
+  }
+  get metricsCsv() {
+    return join(this.path, 'metrics.csv');
+  }
+  get curvesSvg() {
+    return join(this.path, 'curves.svg');
+  }
+  get curvesPng() {
+    return join(this.path, 'curves.png');
+  }
+  get checkpoint() {
+    return join(this.path, 'checkpoint');
+  }
+  get model() {
+    return join(this.path, 'model');
+  }
+  get lockFile() {
+    return join(this.path, 'train.lock');
+  }
 
   /**
    * Creates the directory and proves it writable by writing (and flushing) a probe file, so that an unwritable
@@ -63,7 +79,8 @@ export class RunDir {
         writeFileSync(this.lockFile, `${process.pid}\n`, { flag: 'wx' });
         return () => rmSync(this.lockFile, { force: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(`cannot lock the run directory ${this.path}`, error);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw outputError(`cannot lock the run directory ${this.path}`, error);
       }
       const holder = Number.parseInt(readFileSync(this.lockFile, 'utf8'), 10);
       if (Number.isSafeInteger(holder) && holder !== process.pid && processIsAlive(holder)) {

@@ -39,14 +39,23 @@ export interface RecordInputs {
   trainer: Trainer;
 }
 
-export function runRecord<Config extends object>({ config, backend, model, data, trainer }: RecordInputs & { config: Config }): RunRecord<Config> {
+export function runRecord<Config extends object>({
+  config,
+  backend,
+  model,
+  data,
+  trainer,
+}: RecordInputs & { config: Config }): RunRecord<Config> {
   const require = createRequire(import.meta.url);
   const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
   return {
     config,
     model: { name: model.constructor.name, parameters: model.countParams() },
     versions: {
-      nin: PACKAGE_VERSION, node: process.version, tfjs: version('@tensorflow/tfjs'), onednn: engineInfo()?.version,
+      nin: PACKAGE_VERSION,
+      node: process.version,
+      tfjs: version('@tensorflow/tfjs'),
+      onednn: engineInfo()?.version,
     },
     backend,
     precision: getPrecision(),
@@ -55,4 +64,3 @@ export function runRecord<Config extends object>({ config, backend, model, data,
     updated: new Date().toISOString(),
   };
 }
-

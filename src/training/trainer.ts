@@ -12,7 +12,13 @@ import type { Classifier } from '../model/classifier.js';
 import type { Batch } from '../model/module.js';
 import { CheckpointStore } from './checkpoints.js';
 import {
-  addBatch, classHealth, emptyTotals, healthWarnings, PLATEAU_STEPS, plateauStreak, plateauWarning,
+  addBatch,
+  classHealth,
+  emptyTotals,
+  healthWarnings,
+  PLATEAU_STEPS,
+  plateauStreak,
+  plateauWarning,
 } from './class_health.js';
 import { writeFileDurably } from './durable_files.js';
 import { learningRateAt } from './lr_schedule.js';
@@ -26,8 +32,16 @@ import { barCells, formatDuration, ProgressBar } from '../util/progress_bar.js';
 import type { Recipe } from './recipe.js';
 import type { RunDir } from './run_dir.js';
 import {
-  emptyEpochProgress, encodeOptimizer, OPTIMIZER_FILE, parseState, restoreOptimizer, serializeState, STATE_FILE,
-  type EpochProgress, type EpochSummary, type TrainerPosition,
+  emptyEpochProgress,
+  encodeOptimizer,
+  OPTIMIZER_FILE,
+  parseState,
+  restoreOptimizer,
+  serializeState,
+  STATE_FILE,
+  type EpochProgress,
+  type EpochSummary,
+  type TrainerPosition,
 } from './trainer_state.js';
 import { DivergenceError, TrainingInterrupted } from './training_stopped.js';
 
@@ -54,7 +68,10 @@ export interface DataModule {
 }
 
 /** The part of a recipe the Trainer carries out: the optimizer and its learning-rate schedule. */
-export type OptimizerRecipe = Pick<Recipe, 'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'warmupEpochs'>;
+export type OptimizerRecipe = Pick<
+  Recipe,
+  'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'warmupEpochs'
+>;
 
 export interface TrainerOptions {
   maxEpochs: number;
@@ -142,9 +159,12 @@ export class Trainer {
   /** The learning rate of the next step, set on the optimizer when the recipe schedules it. */
   private scheduleStep(optimizer: tf.Optimizer): number {
     const recipe = this.options.recipe;
-    if (!recipe || (recipe.schedule === 'constant' && recipe.warmupEpochs === 0)) return recipe?.lr ?? (optimizer as { learningRate?: number }).learningRate ?? NaN;
+    if (!recipe || (recipe.schedule === 'constant' && recipe.warmupEpochs === 0))
+      return recipe?.lr ?? (optimizer as { learningRate?: number }).learningRate ?? NaN;
     const lr = learningRateAt(this.trainBatchIdx, {
-      lr: recipe.lr, schedule: recipe.schedule, warmupSteps: Math.round(recipe.warmupEpochs * this.numTrainBatches),
+      lr: recipe.lr,
+      schedule: recipe.schedule,
+      warmupSteps: Math.round(recipe.warmupEpochs * this.numTrainBatches),
       totalSteps: this.maxEpochs * this.numTrainBatches,
     });
     (optimizer as ScheduledOptimizer).setLearningRate(lr);
@@ -152,8 +172,14 @@ export class Trainer {
   }
 
   /** `epoch 2/10 118/469 724.9 img/s loss 1.9515 acc 0.317 ETA 1:02`, with a bar on a terminal; in a log, a line per 25 %. */
-  private epochBar(first: number, images: () => number, progress: () => { lossSum: number; accSum: number; batches: number }): ProgressBar {
-    const started = performance.now(), total = this.numTrainBatches, label = `epoch ${this.epoch + 1}/${this.maxEpochs}`;
+  private epochBar(
+    first: number,
+    images: () => number,
+    progress: () => { lossSum: number; accSum: number; batches: number },
+  ): ProgressBar {
+    const started = performance.now(),
+      total = this.numTrainBatches,
+      label = `epoch ${this.epoch + 1}/${this.maxEpochs}`;
     const line = (done: number, onTerminal: boolean) => {
       const seconds = (performance.now() - started) / 1000;
       const rate = images() / Math.max(seconds, 1e-9);
@@ -167,15 +193,25 @@ export class Trainer {
 
   private async fitEpoch(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<EpochSummary> {
     const p = this.progress; // zero, or what a resumed checkpoint had of this epoch
-    const bar = this.options.progress === false ? undefined : this.epochBar(p.batches, () => imagesNow, () => p);
+    const bar =
+      this.options.progress === false
+        ? undefined
+        : this.epochBar(
+            p.batches,
+            () => imagesNow,
+            () => p,
+          );
     const perTrainPoint = this.numTrainBatches / (this.options.plotTrainPerEpoch ?? 2);
-    let clock = performance.now(), imagesNow = 0, lr = NaN;
+    let clock = performance.now(),
+      imagesNow = 0,
+      lr = NaN;
     for await (const batch of data.trainDataloader(this.epoch, p.batches)) {
       p.dataMs += batch.dataMs;
       model.beginStep(this.trainBatchIdx);
       lr = this.scheduleStep(optimizer);
       const metrics = withTensors(batch, data.resize, (b) => model.trainingStep(b, optimizer));
-      if (!Number.isFinite(metrics.loss)) throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
+      if (!Number.isFinite(metrics.loss))
+        throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
       this.plateauSteps = plateauStreak(this.plateauSteps, metrics.loss, model.numClasses);
       if (this.plateauSteps === PLATEAU_STEPS) this.log(`\n${plateauWarning(this.plateauSteps, model.numClasses)}`);
       const x = this.trainBatchIdx / this.numTrainBatches;
@@ -228,7 +264,9 @@ export class Trainer {
   private async validate(model: Classifier, data: DataModule) {
     const perValPoint = this.numValBatches / (this.options.plotValidPerEpoch ?? 1);
     const classes = emptyTotals(model.numClasses);
-    let n = 0, lossSum = 0, accSum = 0;
+    let n = 0,
+      lossSum = 0,
+      accSum = 0;
     for await (const batch of data.valDataloader()) {
       await eventLoopTurn();
       if (this.stopRequested()) return undefined;
@@ -289,7 +327,9 @@ export class Trainer {
       );
     } catch (error) {
       if (!(error instanceof OutputError)) throw error;
-      const kept = this.lastCheckpoint ? `the last checkpoint, ${this.lastCheckpoint}, is intact` : 'no checkpoint was written yet';
+      const kept = this.lastCheckpoint
+        ? `the last checkpoint, ${this.lastCheckpoint}, is intact`
+        : 'no checkpoint was written yet';
       throw new OutputError(`${error.message}; ${kept}`, { cause: error });
     }
   }
@@ -311,7 +351,9 @@ export class Trainer {
     if (!found) {
       if (existsSync(join(store.dir, MODEL_JSON))) {
         // an earlier version's single checkpoint/: without its data position it cannot continue exactly
-        throw new ModelFileError(`${store.dir} holds a checkpoint of an earlier version of nin, which cannot be resumed; start a new run (eval and predict still read it)`);
+        throw new ModelFileError(
+          `${store.dir} holds a checkpoint of an earlier version of nin, which cannot be resumed; start a new run (eval and predict still read it)`,
+        );
       }
       this.board.restore([], {}); // points a killed run drew before its first checkpoint are dropped
       return;
@@ -324,7 +366,9 @@ export class Trainer {
     }
     await restoreOptimizer(optimizer, state.optimizerWeights, optimizerData);
     if (state.epochProgress.batches > this.numTrainBatches) {
-      throw new Error(`${found.dir} is ${state.epochProgress.batches} batches into an epoch of ${this.numTrainBatches}: not this data`);
+      throw new Error(
+        `${found.dir} is ${state.epochProgress.batches} batches into an epoch of ${this.numTrainBatches}: not this data`,
+      );
     }
     this.epoch = state.epoch;
     this.trainBatchIdx = state.step;
@@ -333,9 +377,10 @@ export class Trainer {
     this.plateauSteps = state.plateauSteps ?? 0;
     this.board.restore(state.points, state.pending);
     this.lastCheckpoint = found.dir;
-    const where = state.epochProgress.batches === 0
-      ? `after epoch ${state.epoch}`
-      : `in epoch ${state.epoch + 1} after batch ${state.epochProgress.batches} of ${this.numTrainBatches}`;
+    const where =
+      state.epochProgress.batches === 0
+        ? `after epoch ${state.epoch}`
+        : `in epoch ${state.epoch + 1} after batch ${state.epochProgress.batches} of ${this.numTrainBatches}`;
     this.log(`resumed from ${found.dir} ${where} (step ${state.step})`);
   }
 

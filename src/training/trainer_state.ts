@@ -62,7 +62,9 @@ export interface TrainerState {
 export type TrainerPosition = Omit<TrainerState, 'format' | 'optimizerWeights'>;
 
 /** The optimizer's weights (its iteration counter, any moments) as one binary blob and its layout. */
-export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: Uint8Array }> {
+export async function encodeOptimizer(
+  optimizer: tf.Optimizer,
+): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: Uint8Array }> {
   const weights = await optimizer.getWeights();
   try {
     const { data, specs } = await tf.io.encodeWeights(weights);
@@ -73,7 +75,11 @@ export async function encodeOptimizer(optimizer: tf.Optimizer): Promise<{ specs:
   }
 }
 
-export async function restoreOptimizer(optimizer: tf.Optimizer, specs: tf.io.WeightsManifestEntry[], data: Uint8Array): Promise<void> {
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  specs: tf.io.WeightsManifestEntry[],
+  data: Uint8Array,
+): Promise<void> {
   const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   const named = tf.io.decodeWeights(buffer, specs);
   const weights = specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
@@ -93,9 +99,15 @@ export function parseState(text: string): TrainerState {
   const state = JSON.parse(text) as Partial<TrainerState>;
   const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   const ok =
-    state.format === FORMAT && count(state.epoch) && count(state.step) && count(state.epochProgress?.batches) &&
-    Array.isArray(state.summaries) && Array.isArray(state.points) && typeof state.pending === 'object' &&
-    state.pending !== null && Array.isArray(state.optimizerWeights);
+    state.format === FORMAT &&
+    count(state.epoch) &&
+    count(state.step) &&
+    count(state.epochProgress?.batches) &&
+    Array.isArray(state.summaries) &&
+    Array.isArray(state.points) &&
+    typeof state.pending === 'object' &&
+    state.pending !== null &&
+    Array.isArray(state.optimizerWeights);
   if (!ok) throw new Error(`not a ${FORMAT} ${STATE_FILE}`);
   return state as TrainerState;
 }

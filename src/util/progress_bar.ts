@@ -32,7 +32,10 @@ export class ProgressBar {
   private lastDrawMs = -Infinity;
   private lastStep: number;
 
-  constructor(private readonly sink: ProgressSink, private readonly options: ProgressBarOptions) {
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly options: ProgressBarOptions,
+  ) {
     this.lastStep = options.logStart ? -1 : 0;
   }
 
@@ -55,7 +58,10 @@ export class ProgressBar {
 
   /** The last line, kept (`keep`); or, on a terminal, the bar's line cleared for the caller's own. */
   finish(done: number, { keep }: { keep: boolean }): void {
-    if (keep) this.sink.write(`${this.sink.isTTY ? '\r' : ''}${this.options.line(done, !!this.sink.isTTY)}${this.sink.isTTY ? '\x1b[K' : ''}\n`);
+    if (keep)
+      this.sink.write(
+        `${this.sink.isTTY ? '\r' : ''}${this.options.line(done, !!this.sink.isTTY)}${this.sink.isTTY ? '\x1b[K' : ''}\n`,
+      );
     else if (this.sink.isTTY) this.sink.write('\r\x1b[K');
   }
 
@@ -69,6 +75,8 @@ export class ProgressBar {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : `${m}`}:${String(r).padStart(2, '0')}`;
 }

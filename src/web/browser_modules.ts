@@ -30,7 +30,9 @@ export function browserModules(entries: readonly string[]): Map<string, string> 
     modules.set(urlPath, file);
     for (const specifier of importSpecifiers(readFileSync(file, 'utf8'))) {
       if (!/^\.\.?\//.test(specifier) || !specifier.endsWith('.js')) {
-        throw new Error(`${path} imports '${specifier}', which a browser cannot load from /lib/: the page may only import relative modules`);
+        throw new Error(
+          `${path} imports '${specifier}', which a browser cannot load from /lib/: the page may only import relative modules`,
+        );
       }
       const target = posix.normalize(posix.join(posix.dirname(path), specifier));
       if (target.startsWith('../')) throw new Error(`${path} imports '${specifier}', outside the compiled sources`);

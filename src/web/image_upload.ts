@@ -21,6 +21,9 @@ export function checkImageSignature(body: Buffer, type: ImageType): void {
   if (body.length === 0) throw new HttpError(400, 'the request body is empty: send a PNG or JPEG image');
   const signature = SIGNATURES[type];
   if (body.length < signature.length || !body.subarray(0, signature.length).equals(signature)) {
-    throw new HttpError(400, `the body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (its first bytes do not match the format)`);
+    throw new HttpError(
+      400,
+      `the body is not a ${type === 'image/png' ? 'PNG' : 'JPEG'} image (its first bytes do not match the format)`,
+    );
   }
 }

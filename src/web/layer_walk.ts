@@ -14,7 +14,9 @@ const MAX_WALK_RESIZE = 1024;
 const walks = new Map<string, LayerWalk>();
 
 /** The zoo's name of a run's model, from its record: config.model, or NiN for runs made before the option existed. */
-export function recordModelName(record: { config?: Record<string, unknown>; model?: { name?: unknown } } | undefined): ModelName | undefined {
+export function recordModelName(
+  record: { config?: Record<string, unknown>; model?: { name?: unknown } } | undefined,
+): ModelName | undefined {
   const named = record?.config?.model;
   if (typeof named === 'string') return (MODEL_NAMES as string[]).includes(named) ? (named as ModelName) : undefined;
   return record?.model?.name === 'NiN' ? 'nin' : undefined;
@@ -23,7 +25,8 @@ export function recordModelName(record: { config?: Record<string, unknown>; mode
 /** The walk of model `name` at `resize`×`resize`, or undefined for a size it does not take (or too large to walk). */
 export function layerWalk(name: ModelName, resize: unknown): LayerWalk | undefined {
   const entry = MODELS[name];
-  if (typeof resize !== 'number' || !Number.isInteger(resize) || resize < entry.minSide || resize > MAX_WALK_RESIZE) return undefined;
+  if (typeof resize !== 'number' || !Number.isInteger(resize) || resize < entry.minSide || resize > MAX_WALK_RESIZE)
+    return undefined;
   const key = `${name}@${resize}`;
   let walk = walks.get(key);
   if (!walk) {

@@ -6,7 +6,8 @@ import { METRICS, type MetricName, type MetricPoint } from '../training/progress
 function asMetricPoint(line: string): MetricPoint | undefined {
   try {
     const { epoch, name, value } = JSON.parse(line) as Record<string, unknown>;
-    if (typeof epoch !== 'number' || !Number.isFinite(epoch) || typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+    if (typeof epoch !== 'number' || !Number.isFinite(epoch) || typeof value !== 'number' || !Number.isFinite(value))
+      return undefined;
     if (!METRICS.includes(name as MetricName)) return undefined;
     return { epoch, name: name as MetricName, value };
   } catch {

@@ -17,7 +17,9 @@ interface Page {
 
 export const PAGES: readonly Page[] = [
   {
-    path: '/', name: 'classify', title: 'Classify',
+    path: '/',
+    name: 'classify',
+    title: 'Classify',
     // the ES2017 builds: the ES5 ones carry polyfills that evaluate strings, which the page's CSP forbids
     scripts: ['/vendor/tf.es2017.min.js', '/vendor/tf-backend-wasm.es2017.min.js'],
     module: 'web/client/classify_page.js',
@@ -26,7 +28,9 @@ export const PAGES: readonly Page[] = [
 ];
 
 function render(page: Page): string {
-  const nav = PAGES.map((p) => `<a href="${p.path}"${p === page ? ' aria-current="page"' : ''}>${p.title}</a>`).join('');
+  const nav = PAGES.map((p) => `<a href="${p.path}"${p === page ? ' aria-current="page"' : ''}>${p.title}</a>`).join(
+    '',
+  );
   const scripts = page.scripts.map((src) => `  <script src="${src}"></script>\n`).join('');
   return `<!doctype html>
 <html lang="en">

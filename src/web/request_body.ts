@@ -10,7 +10,11 @@ const DRAIN_CAP = 64 * 1024 * 1024;
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = (close: boolean) =>
-    new HttpError(413, `request body larger than ${formatBytes(limit)}; send a smaller image`, close ? { Connection: 'close' } : {});
+    new HttpError(
+      413,
+      `request body larger than ${formatBytes(limit)}; send a smaller image`,
+      close ? { Connection: 'close' } : {},
+    );
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -27,7 +31,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       reject(tooLarge(false));
     };
     const onEnd = () => resolve(Buffer.concat(chunks, size));
-    req.on('data', onData).on('end', onEnd).on('error', (err) => reject(new HttpError(400, `the request body could not be read: ${err.message}`)));
+    req
+      .on('data', onData)
+      .on('end', onEnd)
+      .on('error', (err) => reject(new HttpError(400, `the request body could not be read: ${err.message}`)));
   });
 }
 

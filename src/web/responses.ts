@@ -8,8 +8,15 @@ import { HttpError } from './http_error.js';
  * 'wasm-unsafe-eval' to be compiled; the drawn and uploaded images are blob: or data: URLs.
  */
 const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' data: blob:",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
 ].join('; ');
 
 export function setSecurityHeaders(res: ServerResponse): void {
@@ -20,13 +27,35 @@ export function setSecurityHeaders(res: ServerResponse): void {
 }
 
 /** A whole body at once, 200 unless `status` says otherwise. */
-export function sendBody(res: ServerResponse, body: string | Buffer, contentType: string, headers: Record<string, string> = {}, status = 200): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', ...headers });
+export function sendBody(
+  res: ServerResponse,
+  body: string | Buffer,
+  contentType: string,
+  headers: Record<string, string> = {},
+  status = 200,
+): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+    ...headers,
+  });
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  sendBody(res, JSON.stringify(value), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store', ...headers }, status);
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendBody(
+    res,
+    JSON.stringify(value),
+    'application/json; charset=utf-8',
+    { 'Cache-Control': 'no-store', ...headers },
+    status,
+  );
 }
 
 /** Answers `err` as `{ "error": message }`: its own status for an HttpError, 500 (message logged, not sent) otherwise. */

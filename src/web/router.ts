@@ -37,7 +37,8 @@ export class Router {
     for (const route of this.routes) {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
-      if (route.method === method || (route.method === 'GET' && method === 'HEAD')) return { handler: route.handler, params };
+      if (route.method === method || (route.method === 'GET' && method === 'HEAD'))
+        return { handler: route.handler, params };
       allowed.add(route.method);
     }
     if (allowed.size > 0) throw new HttpError(405, `${method} is not allowed here`, { Allow: [...allowed].join(', ') });
@@ -54,7 +55,8 @@ function matchSegments(pattern: string[], path: string[]): Record<string, string
   if (pattern.length !== path.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
-    const expected = pattern[i]!, actual = path[i]!;
+    const expected = pattern[i]!,
+      actual = path[i]!;
     if (expected.startsWith(':')) {
       if (actual === '') return undefined;
       params[expected.slice(1)] = decodeSegment(actual);

@@ -81,7 +81,9 @@ export function routes(app: App): Router {
     const record = app.runs.record(run) ?? null;
     const name = recordModelName(record ?? undefined);
     return {
-      summary: app.runs.summary(id, run), record, epochs: app.runs.epochs(run, record ?? undefined),
+      summary: app.runs.summary(id, run),
+      record,
+      epochs: app.runs.epochs(run, record ?? undefined),
       layers: (name && layerWalk(name, record?.config?.resize)) || null,
     };
   };
@@ -92,14 +94,21 @@ export function routes(app: App): Router {
       if (!model) return sendJson(res, 200, { available: false, reason: app.noModelReason });
       const dir = relative(process.cwd(), model.dir);
       sendJson(res, 200, {
-        available: true, dir: dir.startsWith('..') || isAbsolute(dir) ? model.dir : dir, // as the user would type it
-        resize: model.resize, parameters: model.parameters(), backend: tf.getBackend(),
+        available: true,
+        dir: dir.startsWith('..') || isAbsolute(dir) ? model.dir : dir, // as the user would type it
+        resize: model.resize,
+        parameters: model.parameters(),
+        backend: tf.getBackend(),
       });
     })
     .get('/model/:file', ({ res, params }) => {
       const body = requireModel().file(params.file!);
       if (!body) throw new HttpError(404, `the model has no file '${params.file}'`);
-      sendBody(res, body, params.file!.endsWith('.json') ? 'application/json; charset=utf-8' : 'application/octet-stream');
+      sendBody(
+        res,
+        body,
+        params.file!.endsWith('.json') ? 'application/json; charset=utf-8' : 'application/octet-stream',
+      );
     })
     .post('/api/predict', (ctx) => predict(ctx, requireModel(), app.limits.maxBodyBytes))
     .post('/api/explain', (ctx) => explain(ctx, requireModel(), app.limits.maxBodyBytes))
@@ -111,18 +120,24 @@ export function routes(app: App): Router {
     })
     .get('/api/runs', ({ res }) => sendJson(res, 200, { runs: app.runs.list() }))
     .get('/api/runs/:id', ({ res, params }) => sendJson(res, 200, runDetail(params.id!)))
-    .get('/api/runs/:id/metrics', ({ res, params }) => sendJson(res, 200, { points: app.runs.metrics(requireRun(params.id!)) }))
+    .get('/api/runs/:id/metrics', ({ res, params }) =>
+      sendJson(res, 200, { points: app.runs.metrics(requireRun(params.id!)) }),
+    )
     .get('/api/runs/:id/events', ({ req, res, params }) => {
       const id = params.id!;
       const run = requireRun(id);
       if (eventStreams >= app.limits.maxEventStreams) {
-        throw new HttpError(503, `too many live streams open (${app.limits.maxEventStreams}); close some pages`, { 'Retry-After': '10' });
+        throw new HttpError(503, `too many live streams open (${app.limits.maxEventStreams}); close some pages`, {
+          'Retry-After': '10',
+        });
       }
       eventStreams++;
       res.on('close', () => eventStreams--);
       streamRunEvents(req, res, run, {
-        pollMs: app.limits.pollMs, heartbeatMs: app.limits.heartbeatMs,
-        summaryFiles: [run.record], summary: () => runDetail(id),
+        pollMs: app.limits.pollMs,
+        heartbeatMs: app.limits.heartbeatMs,
+        summaryFiles: [run.record],
+        summary: () => runDetail(id),
       });
     })
     .get('/api/compare', ({ res }) => sendJson(res, 200, { dir: COMPARE_DIR, ...app.runs.compare() }));
@@ -165,6 +180,7 @@ async function explain({ req, res }: RequestContext, model: ServedModel, maxBody
 function topK(value: string | null): number {
   if (value === null) return 3;
   const k = Number(value);
-  if (!/^\d+$/.test(value) || k < 1 || k > TEXT_LABELS.length) throw new HttpError(400, `k must be an integer from 1 to ${TEXT_LABELS.length}, got '${value}'`);
+  if (!/^\d+$/.test(value) || k < 1 || k > TEXT_LABELS.length)
+    throw new HttpError(400, `k must be an integer from 1 to ${TEXT_LABELS.length}, got '${value}'`);
   return k;
 }

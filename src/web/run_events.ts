@@ -23,8 +23,17 @@ export interface MetricsEvent {
   points: MetricPoint[];
 }
 
-export function streamRunEvents(req: IncomingMessage, res: ServerResponse, run: RunDir, options: RunEventsOptions): void {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+export function streamRunEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  run: RunDir,
+  options: RunEventsOptions,
+): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Accel-Buffering': 'no',
+  });
   res.write('retry: 2000\n\n');
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
@@ -40,7 +49,9 @@ export function streamRunEvents(req: IncomingMessage, res: ServerResponse, run: 
         send('metrics', { reset: read.reset, points: read.points } satisfies MetricsEvent);
         offset = read.offset;
       }
-      const mtimes = await Promise.all(options.summaryFiles.map(async (file) => (await stat(file).catch(() => undefined))?.mtimeMs ?? 0));
+      const mtimes = await Promise.all(
+        options.summaryFiles.map(async (file) => (await stat(file).catch(() => undefined))?.mtimeMs ?? 0),
+      );
       if (mtimes.join() !== summaryVersion) {
         summaryVersion = mtimes.join();
         send('run', options.summary());
@@ -66,7 +77,10 @@ export function streamRunEvents(req: IncomingMessage, res: ServerResponse, run: 
  * The complete lines of `file` past `offset` as points; all of them (reset) on the first read or when the file
  * shrank. Undefined when there is nothing new to send.
  */
-async function readNewLines(file: string, offset: number): Promise<{ reset: boolean; points: MetricPoint[]; offset: number } | undefined> {
+async function readNewLines(
+  file: string,
+  offset: number,
+): Promise<{ reset: boolean; points: MetricPoint[]; offset: number } | undefined> {
   const size = (await stat(file).catch(() => undefined))?.size ?? 0;
   const reset = offset < 0 || size < offset;
   const from = reset ? 0 : offset;

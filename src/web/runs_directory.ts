@@ -71,7 +71,9 @@ export class RunsDirectory {
   list(): RunSummary[] {
     let names: string[];
     try {
-      names = readdirSync(this.root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      names = readdirSync(this.root, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
     } catch {
       return []; // no runs directory yet
     }
@@ -87,7 +89,8 @@ export class RunsDirectory {
     const record = this.record(run) ?? {};
     const config = record.config ?? {};
     const epochs = this.epochs(run, record);
-    const recipe = config.recipe && typeof config.recipe === 'object' ? (config.recipe as Record<string, unknown>) : undefined;
+    const recipe =
+      config.recipe && typeof config.recipe === 'object' ? (config.recipe as Record<string, unknown>) : undefined;
     const mtimes = [run.record, run.metricsJsonl].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
     return {
       id,
@@ -124,7 +127,9 @@ export class RunsDirectory {
   compare(): CompareTable {
     const dir = join(this.root, COMPARE_DIR);
     const json = readJson(join(dir, 'compare.json')) as { models?: unknown } | undefined;
-    const models = Array.isArray(json?.models) ? json.models.filter((m) => m && typeof m === 'object' && !Array.isArray(m)) : null;
+    const models = Array.isArray(json?.models)
+      ? json.models.filter((m) => m && typeof m === 'object' && !Array.isArray(m))
+      : null;
     const markdownFile = join(dir, 'compare.md');
     return {
       rows: models && (models as Record<string, unknown>[]).map(compareRow),
@@ -148,7 +153,10 @@ export class RunsDirectory {
 /** Scalars as they are; anything nested as its JSON text. */
 function compareRow(model: Record<string, unknown>): CompareRow {
   return Object.fromEntries(
-    Object.entries(model).map(([key, v]) => [key, v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as CompareRow[string]) : JSON.stringify(v)]),
+    Object.entries(model).map(([key, v]) => [
+      key,
+      v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as CompareRow[string]) : JSON.stringify(v),
+    ]),
   );
 }
 

@@ -33,7 +33,10 @@ export class ServedModel {
     const files = new Map([[MODEL_JSON, modelJson]]);
     const manifest = (JSON.parse(modelJson.toString('utf8')) as tf.io.ModelJSON).weightsManifest ?? [];
     for (const path of manifest.flatMap((group) => group.paths)) {
-      if (!PLAIN_FILE_NAME.test(path)) throw new Error(`${resolved}/${MODEL_JSON} names the weights file '${path}': expected a plain file name in the same directory`);
+      if (!PLAIN_FILE_NAME.test(path))
+        throw new Error(
+          `${resolved}/${MODEL_JSON} names the weights file '${path}': expected a plain file name in the same directory`,
+        );
       files.set(path, readFileSync(join(resolved, path)));
     }
     const model = await loadModel(resolved);

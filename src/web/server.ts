@@ -43,7 +43,9 @@ export async function startServer(options: ServerOptions): Promise<NinServer> {
   const modelDir = options.modelDir ?? runs.newestModelDir();
   const model = modelDir === undefined ? undefined : await ServedModel.load(modelDir);
   const router = routes({
-    runs, model, limits,
+    runs,
+    model,
+    limits,
     noModelReason: `no model: ${options.runsDir} has no run with a saved model yet; start nin serve with --model DIR, or train one with nin train`,
     samples: new TestSamples(options.data),
     staticFiles: staticFiles(),
@@ -112,8 +114,11 @@ function checkLoopbackHost(hostHeader: string | undefined): void {
 /** Malformed requests, oversized headers and timeouts: a short answer where the socket can still take one. */
 function answerClientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
-    : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
-    : '400 Bad Request';
+  const status =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? '408 Request Timeout'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

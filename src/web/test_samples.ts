@@ -48,7 +48,8 @@ export class TestSamples {
       return await this.split;
     } catch (err) {
       this.split = undefined;
-      if (err instanceof DataError) throw new HttpError(503, `the Fashion-MNIST test split is not available: ${err.message}`);
+      if (err instanceof DataError)
+        throw new HttpError(503, `the Fashion-MNIST test split is not available: ${err.message}`);
       throw err;
     }
   }

@@ -35,11 +35,18 @@ function sources(dir: string): string[] {
 }
 
 const files = sources(SRC);
-const graph = new Map(files.map((file) => {
-  const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'/gm)].map((m) => m[1] ?? m[2]!);
-  return [file, specifiers.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))).filter((d) => files.includes(d))];
-}));
+const graph = new Map(
+  files.map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const specifiers = [
+      ...text.matchAll(/^(?:import|export)\s+(?!type\b)[^'";]*?from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'/gm),
+    ].map((m) => m[1] ?? m[2]!);
+    return [
+      file,
+      specifiers.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))).filter((d) => files.includes(d)),
+    ];
+  }),
+);
 const layerOf = (file: string) => relative(SRC, file).split('/')[0]!;
 const name = (file: string) => relative(SRC, file);
 
@@ -68,7 +75,8 @@ describe('the import graph of src/', () => {
       const allowed = MAY_IMPORT[layerOf(file)];
       assert.ok(allowed, `${name(file)}: its folder has a place in the layering`);
       for (const dep of deps) {
-        if (layerOf(dep) !== layerOf(file) && !allowed.includes(layerOf(dep))) wrong.push(`${name(file)} → ${name(dep)}`);
+        if (layerOf(dep) !== layerOf(file) && !allowed.includes(layerOf(dep)))
+          wrong.push(`${name(file)} → ${name(dep)}`);
       }
     }
     assert.deepEqual(wrong, []);

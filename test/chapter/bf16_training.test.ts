@@ -56,10 +56,13 @@ async function trainTwoEpochs(precision: Precision) {
 
 describe('training in bf16', { skip: !cpuHasBf16() && 'this CPU has no AVX512-BF16' }, () => {
   it("computes every layer's gradient in the direction of fp32's (cosine ≥ 0.95)", async () => {
-    const fp32 = await gradients('fp32'), bf16 = await gradients('bf16');
+    const fp32 = await gradients('fp32'),
+      bf16 = await gradients('bf16');
     assert.equal(bf16.length, 24);
     fp32.forEach((g, layer) => {
-      let dot = 0, a = 0, b = 0;
+      let dot = 0,
+        a = 0,
+        b = 0;
       g.forEach((v, i) => {
         dot += v * bf16[layer]![i]!;
         a += v * v;

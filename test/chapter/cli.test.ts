@@ -23,7 +23,20 @@ function nin(...args: string[]) {
 
 // Small enough for CI (about a minute on 2 cores), long enough for NiN to leave its initial plateau at loss 2.30:
 // 600 SGD steps at the smallest input NiN accepts.
-const TRAIN = ['--resize', '67', '--batch-size', '64', '--lr', '0.1', '--seed', '1', '--limit-train', '38400', '--limit-test', '1000'];
+const TRAIN = [
+  '--resize',
+  '67',
+  '--batch-size',
+  '64',
+  '--lr',
+  '0.1',
+  '--seed',
+  '1',
+  '--limit-train',
+  '38400',
+  '--limit-test',
+  '1000',
+];
 
 describe('nin CLI', () => {
   const work = mkdtempSync(join(tmpdir(), 'nin-cli-'));
@@ -35,15 +48,36 @@ describe('nin CLI', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('train: writes a run directory, and the model learns well above chance (10 %)', () => {
-    for (const f of ['record.json', 'metrics.jsonl', 'metrics.csv', 'curves.svg', 'curves.png', 'model/model.json', 'model/weights.bin', 'checkpoint/step-00000600-end/state.json', 'checkpoint/step-00000600-end/optimizer.bin']) {
+    for (const f of [
+      'record.json',
+      'metrics.jsonl',
+      'metrics.csv',
+      'curves.svg',
+      'curves.png',
+      'model/model.json',
+      'model/weights.bin',
+      'checkpoint/step-00000600-end/state.json',
+      'checkpoint/step-00000600-end/optimizer.bin',
+    ]) {
       assert.ok(existsSync(join(run, f)), `${f} exists`);
     }
     const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
     assert.equal(record.model.parameters, 1_992_166);
     assert.equal(record.epochs.length, 1);
-    assert.ok(record.epochs[0].valAcc > 0.15, `validation accuracy ${record.epochs[0].valAcc} should clearly beat chance`);
-    assert.equal(record.data['train-images-idx3-ubyte'].sha256, 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888');
-    const names = new Set(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).name));
+    assert.ok(
+      record.epochs[0].valAcc > 0.15,
+      `validation accuracy ${record.epochs[0].valAcc} should clearly beat chance`,
+    );
+    assert.equal(
+      record.data['train-images-idx3-ubyte'].sha256,
+      'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+    );
+    const names = new Set(
+      readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).name),
+    );
     assert.deepEqual([...names].sort(), ['train_acc', 'train_loss', 'val_acc', 'val_loss']);
     assert.match(readFileSync(join(run, 'curves.svg'), 'utf8'), /val_acc/);
   });
@@ -63,17 +97,24 @@ describe('nin CLI', () => {
 
   it('predict: top-3 labels with probabilities for PNG and JPEG files', async () => {
     const test = await readFashionMnistSplit('test', { limit: 2 });
-    const png = join(work, 'item.png'), jpg = join(work, 'item.jpg');
+    const png = join(work, 'item.png'),
+      jpg = join(work, 'item.jpg');
     const raw = { raw: { width: 28, height: 28, channels: 1 as const } };
-    await sharp(Buffer.from(test.images.subarray(0, 784)), raw).png().toFile(png);
-    await sharp(Buffer.from(test.images.subarray(784, 1568)), raw).jpeg().toFile(jpg);
+    await sharp(Buffer.from(test.images.subarray(0, 784)), raw)
+      .png()
+      .toFile(png);
+    await sharp(Buffer.from(test.images.subarray(784, 1568)), raw)
+      .jpeg()
+      .toFile(jpg);
     const r = nin('predict', '--model', run, png, jpg, '--json');
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { file: string; top: { label: string; probability: number }[] }[];
     assert.equal(out.length, 2);
     for (const item of out) {
       assert.equal(item.top.length, 3);
-      assert.ok(item.top.every((t) => TEXT_LABELS.includes(t.label as never) && t.probability >= 0 && t.probability <= 1));
+      assert.ok(
+        item.top.every((t) => TEXT_LABELS.includes(t.label as never) && t.probability >= 0 && t.probability <= 1),
+      );
       assert.ok(item.top[0]!.probability >= item.top[1]!.probability);
     }
     assert.match(nin('predict', '--model', run, png).stdout, /item\.png: [a-z -]+ \d+\.\d%/);
@@ -102,7 +143,10 @@ describe('nin CLI', () => {
     const badImages = corruptImages(work);
     const badModel = join(work, 'bad-model');
     mkdirSync(badModel);
-    writeFileSync(join(badModel, 'model.json'), '{"modelTopology": 1, "weightsManifest": [{"paths": ["weights.bin"], "weights": []}]}');
+    writeFileSync(
+      join(badModel, 'model.json'),
+      '{"modelTopology": 1, "weightsManifest": [{"paths": ["weights.bin"], "weights": []}]}',
+    );
     writeFileSync(join(badModel, 'weights.bin'), 'xyz');
     const trainOut = ['--out', join(work, 'never')];
     const cases: [string[], RegExp][] = [
@@ -138,7 +182,10 @@ describe('nin CLI', () => {
       [['train', '--seed', '9007199254740993'], /--seed must be an integer ≥ 0/],
       [['train', '--limit-train', '0'], /--limit-train must be an integer ≥ 1/],
       [['train', '--limit-test=-5'], /--limit-test must be an integer ≥ 1/],
-      [['train', '--limit-train', '70000', ...trainOut], /limit for the train split is 70000; expected an integer from 1 to 60000/],
+      [
+        ['train', '--limit-train', '70000', ...trainOut],
+        /limit for the train split is 70000; expected an integer from 1 to 60000/,
+      ],
       [['train', '--checkpoint-every', '0'], /--checkpoint-every must be an integer ≥ 1/],
       [['train', '--checkpoint-every', 'often'], /--checkpoint-every must be an integer ≥ 1/],
       [['train', '--keep', '0'], /--keep must be an integer ≥ 1/],
@@ -153,16 +200,28 @@ describe('nin CLI', () => {
       [['train', '--resume', brokenRecord], /--resume .*broken-run: damaged record\.json/],
       [['train', '--resume', run, '--resize', '96'], /--resize cannot be changed when resuming/],
       // files: data, models, images, output directories
-      [['train', '--data-dir', join(work, 'no-data'), ...trainOut], /not found in .*no-data .*directory does not exist/],
-      ...badData.map(([dir, message]): [string[], RegExp] => [['train', '--data-dir', dir, '--limit-train', '64', ...trainOut], message]),
+      [
+        ['train', '--data-dir', join(work, 'no-data'), ...trainOut],
+        /not found in .*no-data .*directory does not exist/,
+      ],
+      ...badData.map(([dir, message]): [string[], RegExp] => [
+        ['train', '--data-dir', dir, '--limit-train', '64', ...trainOut],
+        message,
+      ]),
       [['eval', '--model', run, '--data-dir', badData[0]![0]], badData[0]![1]],
       [['eval'], /--model DIR is required/],
       [['eval', '--model', work], /no saved model in/],
       [['eval', '--model', badModel], /bad-model: (the weight files hold 3 bytes|not a model this tool can load)/],
       [['predict', '--model', run], /give at least one image/],
       [['predict', '--model', run, join(work, 'missing.png')], /cannot read .*missing\.png/],
-      ...badImages.map((image): [string[], RegExp] => [['predict', '--model', run, image], new RegExp(`cannot read ${image} as an image`)]),
-      [['train', '--out', join(file, 'run')], /cannot create the run directory .*a-file\.txt\/run: a part of the path is a file, not a directory \(ENOTDIR\)/],
+      ...badImages.map((image): [string[], RegExp] => [
+        ['predict', '--model', run, image],
+        new RegExp(`cannot read ${image} as an image`),
+      ]),
+      [
+        ['train', '--out', join(file, 'run')],
+        /cannot create the run directory .*a-file\.txt\/run: a part of the path is a file, not a directory \(ENOTDIR\)/,
+      ],
       [['train', '--out', '/proc/nin-run'], /cannot create the run directory \/proc\/nin-run: /],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ];

@@ -10,7 +10,13 @@ import { realFile, realGzFile } from '../data/fixtures.js';
 
 /** Directories holding the four files, one of them damaged, and the error each must give; the first damages the test split. */
 export function corruptDataDirs(work: string): [string, RegExp][] {
-  const make = (name: string, damaged: IdxFileName, file: string, bytes: Uint8Array, message: RegExp): [string, RegExp] => {
+  const make = (
+    name: string,
+    damaged: IdxFileName,
+    file: string,
+    bytes: Uint8Array,
+    message: RegExp,
+  ): [string, RegExp] => {
     const dir = join(work, `data-${name}`);
     mkdirSync(dir);
     for (const other of Object.keys(FASHION_MNIST_DIGESTS) as IdxFileName[]) {
@@ -25,11 +31,41 @@ export function corruptDataDirs(work: string): [string, RegExp][] {
   const flipped = realFile('train-labels-idx1-ubyte');
   flipped[100] = (flipped[100]! + 1) % 10;
   return [
-    make('magic', 't10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte', labels, /wrong magic number 2051 \(that is an images file\), expected 2049/),
-    make('truncated-gz', 'train-images-idx3-ubyte', 'train-images-idx3-ubyte.gz', gz.subarray(0, gz.length >> 1), /train-images-idx3-ubyte\.gz: truncated or corrupt gzip/),
-    make('empty', 'train-images-idx3-ubyte', 'train-images-idx3-ubyte', new Uint8Array(0), /truncated idx images file: 0 bytes/),
-    make('random', 'train-labels-idx1-ubyte', 'train-labels-idx1-ubyte', Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) & 255), /train-labels-idx1-ubyte: wrong magic number/),
-    make('checksum', 'train-labels-idx1-ubyte', 'train-labels-idx1-ubyte', flipped, /train-labels-idx1-ubyte: checksum mismatch/),
+    make(
+      'magic',
+      't10k-labels-idx1-ubyte',
+      't10k-labels-idx1-ubyte',
+      labels,
+      /wrong magic number 2051 \(that is an images file\), expected 2049/,
+    ),
+    make(
+      'truncated-gz',
+      'train-images-idx3-ubyte',
+      'train-images-idx3-ubyte.gz',
+      gz.subarray(0, gz.length >> 1),
+      /train-images-idx3-ubyte\.gz: truncated or corrupt gzip/,
+    ),
+    make(
+      'empty',
+      'train-images-idx3-ubyte',
+      'train-images-idx3-ubyte',
+      new Uint8Array(0),
+      /truncated idx images file: 0 bytes/,
+    ),
+    make(
+      'random',
+      'train-labels-idx1-ubyte',
+      'train-labels-idx1-ubyte',
+      Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) & 255),
+      /train-labels-idx1-ubyte: wrong magic number/,
+    ),
+    make(
+      'checksum',
+      'train-labels-idx1-ubyte',
+      'train-labels-idx1-ubyte',
+      flipped,
+      /train-labels-idx1-ubyte: checksum mismatch/,
+    ),
   ];
 }
 

@@ -8,7 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/engine/backend.js';
 import { FusedConv2DLayer } from '../../src/model/fused_conv2d_layer.js';
 
-const args = { filters: 8, kernelSize: 3, padding: 'same' as const, activation: 'relu' as const, inputShape: [10, 10, 4] };
+const args = {
+  filters: 8,
+  kernelSize: 3,
+  padding: 'same' as const,
+  activation: 'relu' as const,
+  inputShape: [10, 10, 4],
+};
 
 function twoNets(): [tf.Sequential, tf.Sequential] {
   const fused = tf.sequential({ layers: [new FusedConv2DLayer(args)] });
@@ -22,15 +28,23 @@ describe('FusedConv2DLayer', () => {
     await useBackend('onednn');
     const [fused, stock] = twoNets();
     const x = tf.randomNormal([3, 10, 10, 4], 0, 1, 'float32', 9);
-    const run = (net: tf.Sequential) => tf.variableGrads(() => tf.sum(tf.square(net.apply(x, { training: true }) as tf.Tensor)), net.trainableWeights.map((w) => w.read() as tf.Variable));
+    const run = (net: tf.Sequential) =>
+      tf.variableGrads(
+        () => tf.sum(tf.square(net.apply(x, { training: true }) as tf.Tensor)),
+        net.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
     const kernels: string[] = [];
-    const profile = await tf.profile(() => { run(fused); });
+    const profile = await tf.profile(() => {
+      run(fused);
+    });
     kernels.push(...profile.kernels.map((k) => k.name));
     assert.equal(kernels.filter((k) => k === 'FusedConv2D').length, 1);
     assert.ok(!kernels.includes('Conv2D') && !kernels.includes('Relu'), kernels.join(','));
-    const a = run(fused), b = run(stock);
+    const a = run(fused),
+      b = run(stock);
     assert.ok(Math.abs(a.value.dataSync()[0]! - b.value.dataSync()[0]!) < 1e-3);
-    const ga = Object.values(a.grads), gb = Object.values(b.grads);
+    const ga = Object.values(a.grads),
+      gb = Object.values(b.grads);
     ga.forEach((g, i) => {
       const d = tf.max(tf.abs(tf.sub(g, gb[i]!))).dataSync()[0]!;
       assert.ok(d < 1e-4, `gradient ${i} differs by ${d}`);
@@ -44,10 +58,12 @@ describe('FusedConv2DLayer', () => {
     await useBackend('onednn');
     const [fused] = twoNets();
     let saved: tf.io.ModelArtifacts | undefined;
-    await fused.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await fused.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     assert.match(JSON.stringify(saved!.modelTopology), /"class_name":"Conv2D"/);
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     assert.equal(loaded.layers[0]!.getClassName(), 'Conv2D');

@@ -20,7 +20,9 @@ const below = (random: Random, n: number) => Math.floor(random() * n);
 async function seedImages(): Promise<Buffer[]> {
   const random = mulberry32(5);
   const raw = (w: number, h: number, channels: 1 | 3 | 4) =>
-    sharp(Buffer.from(Uint8Array.from({ length: w * h * channels }, () => below(random, 256))), { raw: { width: w, height: h, channels } });
+    sharp(Buffer.from(Uint8Array.from({ length: w * h * channels }, () => below(random, 256))), {
+      raw: { width: w, height: h, channels },
+    });
   return Promise.all([
     raw(28, 28, 1).png().toBuffer(),
     raw(28, 28, 1).jpeg().toBuffer(),
@@ -39,12 +41,16 @@ function mutateImage(bytes: Buffer, random: Random): Buffer {
     case 1: // truncated
       return out.subarray(0, below(random, out.length));
     case 2: // a run of the file overwritten with noise
-      for (let i = below(random, out.length), n = below(random, 64); n > 0 && i < out.length; n--, i++) out[i] = below(random, 256);
+      for (let i = below(random, out.length), n = below(random, 64); n > 0 && i < out.length; n--, i++)
+        out[i] = below(random, 256);
       return out;
     case 3: // noise only
       return Buffer.from(Uint8Array.from({ length: below(random, 5000) }, () => below(random, 256)));
     default: // a PNG claiming any size, from 0×0 to 2³²−1 on a side
-      return pngClaiming(below(random, 2) ? below(random, 100) : below(random, 2 ** 32), below(random, 2) ? below(random, 100) : below(random, 2 ** 32));
+      return pngClaiming(
+        below(random, 2) ? below(random, 100) : below(random, 2 ** 32),
+        below(random, 2) ? below(random, 100) : below(random, 2 ** 32),
+      );
   }
 }
 
@@ -72,8 +78,36 @@ describe('inputs, fuzzed', { timeout: 180_000 }, () => {
 
   it('5000 option values: accepted only when valid, else a UsageError', () => {
     const random = mulberry32(7);
-    const pieces = ['0', '1', '7', '42', '224', '67', '66', '-', '+', '.', 'e', 'E', '5', 'x', ' ', '', 'NaN', 'Infinity', '0x1f', '٣', '1e308', '9'.repeat(20), '\t', '_', ',', '½'];
-    const value = () => Array.from({ length: 1 + below(random, 4) }, () => pieces[below(random, pieces.length)]).join('');
+    const pieces = [
+      '0',
+      '1',
+      '7',
+      '42',
+      '224',
+      '67',
+      '66',
+      '-',
+      '+',
+      '.',
+      'e',
+      'E',
+      '5',
+      'x',
+      ' ',
+      '',
+      'NaN',
+      'Infinity',
+      '0x1f',
+      '٣',
+      '1e308',
+      '9'.repeat(20),
+      '\t',
+      '_',
+      ',',
+      '½',
+    ];
+    const value = () =>
+      Array.from({ length: 1 + below(random, 4) }, () => pieces[below(random, pieces.length)]).join('');
     const refused = (f: () => number) => {
       try {
         return f();
@@ -101,7 +135,23 @@ describe('inputs, fuzzed', { timeout: 180_000 }, () => {
 
   it('1000 random command lines: parsed or a UsageError', () => {
     const random = mulberry32(8);
-    const words = ['--epochs', '--lr', '3', '-h', '--help', '--', '-x', '--epochs=', '--lr=0.1', 'file.png', '--json', '--json=1', '-', '--bogus', ''];
+    const words = [
+      '--epochs',
+      '--lr',
+      '3',
+      '-h',
+      '--help',
+      '--',
+      '-x',
+      '--epochs=',
+      '--lr=0.1',
+      'file.png',
+      '--json',
+      '--json=1',
+      '-',
+      '--bogus',
+      '',
+    ];
     for (let i = 0; i < 1000; i++) {
       const argv = Array.from({ length: below(random, 6) }, () => words[below(random, words.length)]!);
       try {

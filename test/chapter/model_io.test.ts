@@ -39,7 +39,7 @@ describe('saved models', () => {
     }
   });
 
-  it("model.json says what the model is (labels, input, pixel scale, layout, logits), and the tools check it", async () => {
+  it('model.json says what the model is (labels, input, pixel scale, layout, logits), and the tools check it', async () => {
     await useBackend('onednn');
     const dir = mkdtempSync(join(tmpdir(), 'nin-model-'));
     try {
@@ -48,12 +48,24 @@ describe('saved models', () => {
       const file = join(dir, 'model', 'model.json');
       const json = JSON.parse(readFileSync(file, 'utf8'));
       assert.deepEqual(json.userDefinedMetadata, {
-        model: 'NiN', classLabels: [...TEXT_LABELS], inputShape: [67, 67, 1], layout: 'NHWC', pixelScale: 1 / 255, output: 'logits',
+        model: 'NiN',
+        classLabels: [...TEXT_LABELS],
+        inputShape: [67, 67, 1],
+        layout: 'NHWC',
+        pixelScale: 1 / 255,
+        output: 'logits',
       });
-      assert.deepEqual((await loadModel(join(dir, 'model'))).getUserDefinedMetadata(), json.userDefinedMetadata, 'loaded back');
+      assert.deepEqual(
+        (await loadModel(join(dir, 'model'))).getUserDefinedMetadata(),
+        json.userDefinedMetadata,
+        'loaded back',
+      );
       assert.equal(nin('eval', '--model', join(dir, 'model'), '--limit-test', '16').code, 0);
 
-      writeFileSync(file, JSON.stringify({ ...json, userDefinedMetadata: { ...json.userDefinedMetadata, pixelScale: 1 } }));
+      writeFileSync(
+        file,
+        JSON.stringify({ ...json, userDefinedMetadata: { ...json.userDefinedMetadata, pixelScale: 1 } }),
+      );
       const r = nin('eval', '--model', join(dir, 'model'), '--limit-test', '16');
       assert.equal(r.code, 2);
       assert.match(r.stderr, /^nin: error: the model cannot be used here: it scales pixels by 1, not 1\/255\n$/);

@@ -13,7 +13,20 @@ import { tinyDisk } from './tiny_disk.js';
 
 const NIN = fileURLToPath(new URL('../../src/cli/nin.js', import.meta.url));
 const ENV = { ...process.env, OMP_NUM_THREADS: '1', NIN_DEBUG: '' };
-const TRAIN = ['--resize', '67', '--limit-train', '256', '--limit-test', '64', '--batch-size', '32', '--epochs', '3', '--checkpoint-every', '2'];
+const TRAIN = [
+  '--resize',
+  '67',
+  '--limit-train',
+  '256',
+  '--limit-test',
+  '64',
+  '--batch-size',
+  '32',
+  '--epochs',
+  '3',
+  '--checkpoint-every',
+  '2',
+];
 
 function nin(...args: string[]) {
   const r = spawnSync(process.execPath, [NIN, ...args], { encoding: 'utf8', env: ENV });
@@ -41,7 +54,10 @@ describe('nin train on a small or full disk', () => {
       const run = join(disk.dir, 'run');
       const r = nin('train', ...TRAIN, '--out', run);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /^nin: error: not enough free space in \S+\/run: 16\.0 MB free, the run needs about \d+\.\d MB \(3 checkpoints and one being written, the final model\); free some space, keep fewer checkpoints \(--keep\) or choose another --out\n$/);
+      assert.match(
+        r.stderr,
+        /^nin: error: not enough free space in \S+\/run: 16\.0 MB free, the run needs about \d+\.\d MB \(3 checkpoints and one being written, the final model\); free some space, keep fewer checkpoints \(--keep\) or choose another --out\n$/,
+      );
       assert.ok(!existsSync(join(run, 'record.json')));
     } finally {
       disk.unmount();
@@ -55,7 +71,10 @@ describe('nin train on a small or full disk', () => {
       const run = join(disk.dir, 'run');
       const filler = join(disk.dir, 'filler');
       const store = new CheckpointStore(join(run, 'checkpoint'));
-      const child = spawn(process.execPath, [NIN, 'train', ...TRAIN, '--out', run], { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [NIN, 'train', ...TRAIN, '--out', run], {
+        env: ENV,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -72,7 +91,10 @@ describe('nin train on a small or full disk', () => {
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(resumed.stderr, /resumed from \S+step-\d+/);
       const record = JSON.parse(readFileSync(join(run, 'record.json'), 'utf8'));
-      assert.deepEqual(record.epochs.map((e: { epoch: number }) => e.epoch), [1, 2, 3]);
+      assert.deepEqual(
+        record.epochs.map((e: { epoch: number }) => e.epoch),
+        [1, 2, 3],
+      );
       assert.ok(existsSync(join(run, 'model', 'weights.bin')));
     } finally {
       disk.unmount();

@@ -12,8 +12,16 @@ describe('nin --help, --version and mistakes', () => {
   for (const [name, command] of Object.entries(COMMANDS)) {
     it(`nin ${name} --help describes every option ${name} accepts, and no other`, () => {
       const described = new Set([...command.help.matchAll(/^\s+--([a-z0-9-]+)/gm)].map((m) => m[1]));
-      assert.deepEqual(Object.keys(command.options).filter((o) => !described.has(o)), [], 'accepted but not described');
-      assert.deepEqual([...described].filter((o) => !(o in command.options)), [], 'described but not accepted');
+      assert.deepEqual(
+        Object.keys(command.options).filter((o) => !described.has(o)),
+        [],
+        'accepted but not described',
+      );
+      assert.deepEqual(
+        [...described].filter((o) => !(o in command.options)),
+        [],
+        'described but not accepted',
+      );
     });
   }
 
@@ -35,7 +43,9 @@ describe('nin --help, --version and mistakes', () => {
   });
 
   it('nin --version prints the version in package.json', () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const r = nin('--version');
     assert.equal(r.code, 0);
     assert.equal(r.stdout.trim(), version);

@@ -14,18 +14,55 @@ describe('nin compare', () => {
 
   it('measures and trains each model on the same budget, and writes the table, JSON and chart', () => {
     const out = join(work, 'trained');
-    const r = nin('compare', '--resize', '67', '--models', 'nin,alexnet,vgg11-small', '--timing-batch', '8', '--timing-steps', '1',
-      '--train', '--epochs', '1', '--batch-size', '64', '--limit-train', '256', '--limit-test', '128', '--out', out, '--json');
+    const r = nin(
+      'compare',
+      '--resize',
+      '67',
+      '--models',
+      'nin,alexnet,vgg11-small',
+      '--timing-batch',
+      '8',
+      '--timing-steps',
+      '1',
+      '--train',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '64',
+      '--limit-train',
+      '256',
+      '--limit-test',
+      '128',
+      '--out',
+      out,
+      '--json',
+    );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as CompareReport;
-    assert.deepEqual(report.models.map((m) => m.name), ['nin', 'alexnet', 'vgg11-small']);
-    assert.deepEqual(report.models.map((m) => m.lr), [0.05, 0.01, 0.01]);
+    assert.deepEqual(
+      report.models.map((m) => m.name),
+      ['nin', 'alexnet', 'vgg11-small'],
+    );
+    assert.deepEqual(
+      report.models.map((m) => m.lr),
+      [0.05, 0.01, 0.01],
+    );
     assert.equal(report.backend, 'onednn');
-    assert.deepEqual(report.settings.train, { epochs: 1, batchSize: 64, seed: 0, limitTrain: 256, limitTest: 128, recipe: 'd2l' });
+    assert.deepEqual(report.settings.train, {
+      epochs: 1,
+      batchSize: 64,
+      seed: 0,
+      limitTrain: 256,
+      limitTest: 128,
+      recipe: 'd2l',
+    });
     for (const m of report.models) {
       assert.ok(m.params > 1e6 && m.macs > 1e7 && m.activationBytes > 1e5, `${m.name} costs`);
       assert.ok(m.trainImgPerSec > 0 && m.inferImgPerSec > m.trainImgPerSec, `${m.name} img/s`);
-      assert.ok(m.testAcc! >= 0 && m.testAcc! <= 1 && Number.isInteger(m.testAcc! * 128), `${m.name} accuracy over 128 images`);
+      assert.ok(
+        m.testAcc! >= 0 && m.testAcc! <= 1 && Number.isInteger(m.testAcc! * 128),
+        `${m.name} accuracy over 128 images`,
+      );
       // each model's training is an ordinary run directory with its own curves and record
       const record = JSON.parse(readFileSync(join(out, m.name, 'record.json'), 'utf8'));
       assert.equal(record.model.parameters, m.params);
@@ -43,10 +80,25 @@ describe('nin compare', () => {
   });
 
   it('without --train prints the cost and speed table', () => {
-    const r = nin('compare', '--resize', '67', '--models', 'nin', '--timing-batch', '4', '--timing-steps', '1', '--out', join(work, 'untrained'));
+    const r = nin(
+      'compare',
+      '--resize',
+      '67',
+      '--models',
+      'nin',
+      '--timing-batch',
+      '4',
+      '--timing-steps',
+      '1',
+      '--out',
+      join(work, 'untrained'),
+    );
     assert.equal(r.code, 0, r.stderr);
     const [header, rule, row] = r.stdout.split('\n');
-    assert.match(header!, /^model +parameters +in dense layers +MACs \/ image +activations \/ image +train img\/s +infer img\/s +test acc$/);
+    assert.match(
+      header!,
+      /^model +parameters +in dense layers +MACs \/ image +activations \/ image +train img\/s +infer img\/s +test acc$/,
+    );
     assert.match(rule!, /^-+ +-+/);
     assert.match(row!, /^NiN +1,992,166 +0\.0% +0\.054 G +0\.5 MiB +[\d.]+ +[\d.]+ +–$/);
   });
@@ -66,7 +118,10 @@ describe('nin compare', () => {
     [['--models', 'nin,resnet'], /unknown model 'resnet'/],
     [['--models', ','], /at least one of/],
     [['--epochs', '2'], /--epochs only applies with --train/],
-    [['--resize', '20'], /--resize 20 is too small for NiN \(at least 67\), AlexNet \(at least 65\), VGG-11 \(at least 32\)/],
+    [
+      ['--resize', '20'],
+      /--resize 20 is too small for NiN \(at least 67\), AlexNet \(at least 65\), VGG-11 \(at least 32\)/,
+    ],
     [['--timing-steps', '0'], /--timing-steps must be an integer ≥ 1/],
   ] as const) {
     it(`rejects ${args.join(' ')} with one line and exit code 2`, () => {

@@ -13,40 +13,75 @@ import { assertClose, maxAbs, nativeCallCounts, resetNativeCalls, setup } from '
 before(() => setup());
 
 const shapes = (name: ModelName) =>
-  MODELS[name].create({ resize: 224 }).layerSummary([1, 224, 224, 1]).map((l) => l.replace(' output shape', ''));
+  MODELS[name]
+    .create({ resize: 224 })
+    .layerSummary([1, 224, 224, 1])
+    .map((l) => l.replace(' output shape', ''));
 
 describe('AlexNet and VGG-11', () => {
   it('have the parameter counts of d2l at 224', async () => {
     await useBackend('onednn');
-    const counts = Object.fromEntries(Object.entries(MODELS).map(([name, m]) => {
-      const model = m.create({ resize: 224 });
-      const n = model.countParams();
-      model.net.dispose();
-      return [name, n];
-    }));
+    const counts = Object.fromEntries(
+      Object.entries(MODELS).map(([name, m]) => {
+        const model = m.create({ resize: 224 });
+        const n = model.countParams();
+        model.net.dispose();
+        return [name, n];
+      }),
+    );
     // VGG-11 ¼ width by hand: convs 1→16→32→64→64→128→128→128→128 (3×3, with biases), dense 7·7·128 → 4096 → 4096 → 10
-    const smallConvs = [[1, 16], [16, 32], [32, 64], [64, 64], [64, 128], [128, 128], [128, 128], [128, 128]]
-      .reduce((s, [i, o]) => s + 9 * i! * o! + o!, 0);
+    const smallConvs = [
+      [1, 16],
+      [16, 32],
+      [32, 64],
+      [64, 64],
+      [64, 128],
+      [128, 128],
+      [128, 128],
+      [128, 128],
+    ].reduce((s, [i, o]) => s + 9 * i! * o! + o!, 0);
     const head = (flat: number) => flat * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 10 + 10;
     assert.deepEqual(counts, {
-      nin: 1_992_166, alexnet: 46_764_746, vgg11: 128_806_154, 'vgg11-small': smallConvs + head(7 * 7 * 128),
+      nin: 1_992_166,
+      alexnet: 46_764_746,
+      vgg11: 128_806_154,
+      'vgg11-small': smallConvs + head(7 * 7 * 128),
     });
   });
 
   it("AlexNet walks a 1×224×224×1 input through d2l's shapes", () => {
     assert.deepEqual(shapes('alexnet'), [
-      'ZeroPadding2D: (1, 226, 226, 1)', 'Conv2D: (1, 54, 54, 96)', 'MaxPooling2D: (1, 26, 26, 96)',
-      'Conv2D: (1, 26, 26, 256)', 'MaxPooling2D: (1, 12, 12, 256)', 'Conv2D: (1, 12, 12, 384)',
-      'Conv2D: (1, 12, 12, 384)', 'Conv2D: (1, 12, 12, 256)', 'MaxPooling2D: (1, 5, 5, 256)', 'Flatten: (1, 6400)',
-      'Dense: (1, 4096)', 'Dropout: (1, 4096)', 'Dense: (1, 4096)', 'Dropout: (1, 4096)', 'Dense: (1, 10)',
+      'ZeroPadding2D: (1, 226, 226, 1)',
+      'Conv2D: (1, 54, 54, 96)',
+      'MaxPooling2D: (1, 26, 26, 96)',
+      'Conv2D: (1, 26, 26, 256)',
+      'MaxPooling2D: (1, 12, 12, 256)',
+      'Conv2D: (1, 12, 12, 384)',
+      'Conv2D: (1, 12, 12, 384)',
+      'Conv2D: (1, 12, 12, 256)',
+      'MaxPooling2D: (1, 5, 5, 256)',
+      'Flatten: (1, 6400)',
+      'Dense: (1, 4096)',
+      'Dropout: (1, 4096)',
+      'Dense: (1, 4096)',
+      'Dropout: (1, 4096)',
+      'Dense: (1, 10)',
     ]);
   });
 
   it("VGG-11 walks a 1×224×224×1 input through d2l's shapes, one line per block", () => {
     assert.deepEqual(shapes('vgg11'), [
-      'Sequential: (1, 112, 112, 64)', 'Sequential: (1, 56, 56, 128)', 'Sequential: (1, 28, 28, 256)',
-      'Sequential: (1, 14, 14, 512)', 'Sequential: (1, 7, 7, 512)', 'Flatten: (1, 25088)',
-      'Dense: (1, 4096)', 'Dropout: (1, 4096)', 'Dense: (1, 4096)', 'Dropout: (1, 4096)', 'Dense: (1, 10)',
+      'Sequential: (1, 112, 112, 64)',
+      'Sequential: (1, 56, 56, 128)',
+      'Sequential: (1, 28, 28, 256)',
+      'Sequential: (1, 14, 14, 512)',
+      'Sequential: (1, 7, 7, 512)',
+      'Flatten: (1, 25088)',
+      'Dense: (1, 4096)',
+      'Dropout: (1, 4096)',
+      'Dense: (1, 4096)',
+      'Dropout: (1, 4096)',
+      'Dense: (1, 10)',
     ]);
   });
 
@@ -105,10 +140,16 @@ describe('training the compared models on onednn', () => {
     const x = tf.randomUniform([4, 67, 67, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
     const y = tf.tensor1d([0, 3, 7, 9], 'int32');
     resetNativeCalls();
-    const dense = model.net.layers.filter((l) => l.getClassName() === 'Dense').flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    const dense = model.net.layers
+      .filter((l) => l.getClassName() === 'Dense')
+      .flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
     const { value, grads } = tf.variableGrads(() => model.loss(model.forward(x, false), y), dense);
     const calls = nativeCallCounts();
-    const out = { loss: value.dataSync()[0]!, grads: Object.values(grads).map((g) => g.dataSync() as Float32Array), calls };
+    const out = {
+      loss: value.dataSync()[0]!,
+      grads: Object.values(grads).map((g) => g.dataSync() as Float32Array),
+      calls,
+    };
     tf.dispose([value, x, y, ...Object.values(grads)]);
     model.net.dispose();
     return out;
@@ -121,7 +162,9 @@ describe('training the compared models on onednn', () => {
       assert.equal(onednn.grads.length, 6);
       for (const entry of ['conv2d', 'matmul']) assert.ok(onednn.calls.get(entry), `native ${entry} ran`);
       assertClose([onednn.loss], [cpu.loss], 1e-5, 1e-4, `${name} loss`);
-      onednn.grads.forEach((g, i) => assertClose(g, cpu.grads[i]!, 1e-4 * Math.max(maxAbs(cpu.grads[i]!), 1e-6), 1e-3, `${name} gradient ${i}`));
+      onednn.grads.forEach((g, i) =>
+        assertClose(g, cpu.grads[i]!, 1e-4 * Math.max(maxAbs(cpu.grads[i]!), 1e-6), 1e-3, `${name} gradient ${i}`),
+      );
     });
   }
 });

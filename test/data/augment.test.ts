@@ -16,14 +16,29 @@ describe('augmentation draws', () => {
   it('are a function of (seed, epoch, index), within ±translate, flipping about half the images', () => {
     const aug = { translate: 2, flip: true };
     const draws = Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 5, 1, i));
-    assert.deepEqual(draws, Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 5, 1, i)));
-    assert.notDeepEqual(draws, Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 5, 2, i)), 'another epoch, other draws');
-    assert.notDeepEqual(draws, Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 6, 1, i)), 'another seed, other draws');
+    assert.deepEqual(
+      draws,
+      Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 5, 1, i)),
+    );
+    assert.notDeepEqual(
+      draws,
+      Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 5, 2, i)),
+      'another epoch, other draws',
+    );
+    assert.notDeepEqual(
+      draws,
+      Array.from({ length: 2000 }, (_, i) => drawTransform(aug, 6, 1, i)),
+      'another seed, other draws',
+    );
     assert.deepEqual(new Set(draws.map((d) => d.dx)), new Set([-2, -1, 0, 1, 2]));
     assert.deepEqual(new Set(draws.map((d) => d.dy)), new Set([-2, -1, 0, 1, 2]));
     const flipped = draws.filter((d) => d.flip).length;
     assert.ok(flipped > 900 && flipped < 1100, `${flipped} of 2000 flipped`);
-    assert.ok(Array.from({ length: 100 }, (_, i) => drawTransform({ translate: 0, flip: false }, 5, 1, i)).every((d) => !d.flip && d.dx === 0 && d.dy === 0));
+    assert.ok(
+      Array.from({ length: 100 }, (_, i) => drawTransform({ translate: 0, flip: false }, 5, 1, i)).every(
+        (d) => !d.flip && d.dx === 0 && d.dy === 0,
+      ),
+    );
   });
 
   it('move pixels as they say: shifted right and down, mirrored, the uncovered border black', () => {
@@ -56,8 +71,11 @@ describe('FashionMNIST with augmentation', () => {
   };
 
   it('gives the same batches for an epoch read whole or from a later batch, other ones in another epoch', async () => {
-    const make = (augment?: { translate: number; flip: boolean }, prefetch?: number) => new FashionMNIST({ ...options, augment, prefetch });
-    const augmented = make({ translate: 2, flip: true }), plain = make(), inline = make({ translate: 2, flip: true }, 0);
+    const make = (augment?: { translate: number; flip: boolean }, prefetch?: number) =>
+      new FashionMNIST({ ...options, augment, prefetch });
+    const augmented = make({ translate: 2, flip: true }),
+      plain = make(),
+      inline = make({ translate: 2, flip: true }, 0);
     try {
       const whole = await collect(augmented.trainDataloader(1));
       const tail = await collect(augmented.trainDataloader(1, 3));
@@ -67,7 +85,11 @@ describe('FashionMNIST with augmentation', () => {
       assert.equal(whole.length, unaugmented.length);
       assert.notDeepEqual(whole, unaugmented);
       assert.notDeepEqual(await collect(augmented.trainDataloader(2)), whole);
-      assert.deepEqual(await collect(augmented.valDataloader()), await collect(plain.valDataloader()), 'validation is not augmented');
+      assert.deepEqual(
+        await collect(augmented.valDataloader()),
+        await collect(plain.valDataloader()),
+        'validation is not augmented',
+      );
     } finally {
       await Promise.all([augmented.close(), plain.close(), inline.close()]);
     }

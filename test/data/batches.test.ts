@@ -61,11 +61,23 @@ describe('FashionMNIST batches', () => {
     assert.equal(data.numValBatches(), 3);
     assert.equal(data.numTrainExamples(), TRAIN);
     const batches = await collect(data.trainDataloader(0));
-    assert.deepEqual(batches.map((b) => b.size), [8, 8, 8, 8, 8, 8, 2]);
-    assert.deepEqual(batches.map((b) => b.index), [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      batches.map((b) => b.size),
+      [8, 8, 8, 8, 8, 8, 2],
+    );
+    assert.deepEqual(
+      batches.map((b) => b.index),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
     const ids = batches.flatMap(exampleIds);
-    assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: TRAIN }, (_, i) => i));
-    assert.notDeepEqual(ids, Array.from({ length: TRAIN }, (_, i) => i)); // shuffled
+    assert.deepEqual(
+      [...ids].sort((a, b) => a - b),
+      Array.from({ length: TRAIN }, (_, i) => i),
+    );
+    assert.notDeepEqual(
+      ids,
+      Array.from({ length: TRAIN }, (_, i) => i),
+    ); // shuffled
   });
 
   it('gives each batch its labels, NHWC shape, values in [0, 1] and a dataMs', async () => {
@@ -73,13 +85,17 @@ describe('FashionMNIST batches', () => {
       assert.deepEqual(batch.shape, [batch.size, RESIZE, RESIZE, 1]);
       assert.equal(batch.x.length, batch.size * RESIZE * RESIZE);
       assert.ok(batch.x.every((v) => v >= 0 && v <= 1));
-      assert.deepEqual([...batch.y], exampleIds(batch).map((id) => id % 10));
+      assert.deepEqual(
+        [...batch.y],
+        exampleIds(batch).map((id) => id % 10),
+      );
       assert.ok(Number.isFinite(batch.dataMs) && batch.dataMs >= 0);
     }
   });
 
   it('same seed → same order; new epoch → new order; new seed → new order', async () => {
-    const order = async (data: FashionMNIST, epoch: number) => (await collect(data.trainDataloader(epoch))).flatMap(exampleIds);
+    const order = async (data: FashionMNIST, epoch: number) =>
+      (await collect(data.trainDataloader(epoch))).flatMap(exampleIds);
     const a = make();
     const b = make();
     assert.deepEqual(await order(a, 0), await order(b, 0));
@@ -99,17 +115,29 @@ describe('FashionMNIST batches', () => {
     const whole = await collect(make().trainDataloader(3));
     for (const prefetch of [0, 2]) {
       const tail = await collect(make({ prefetch }).trainDataloader(3, 4));
-      assert.deepEqual(tail.map((b) => b.index), [4, 5, 6]);
+      assert.deepEqual(
+        tail.map((b) => b.index),
+        [4, 5, 6],
+      );
       assert.deepEqual(tail.map(exampleIds), whole.slice(4).map(exampleIds));
     }
     assert.deepEqual(await collect(make().trainDataloader(3, 7)), [], 'past the last batch: nothing left');
-    assert.throws(() => make().trainDataloader(0, -1), (e: unknown) => e instanceof DataError && e.message.includes('startBatch is -1'));
+    assert.throws(
+      () => make().trainDataloader(0, -1),
+      (e: unknown) => e instanceof DataError && e.message.includes('startBatch is -1'),
+    );
   });
 
   it('yields the validation split in file order, unshuffled, last batch partial', async () => {
     const batches = await collect(make().valDataloader());
-    assert.deepEqual(batches.map((b) => b.size), [8, 8, 7]);
-    assert.deepEqual(batches.flatMap(exampleIds), Array.from({ length: TEST }, (_, i) => i));
+    assert.deepEqual(
+      batches.map((b) => b.size),
+      [8, 8, 7],
+    );
+    assert.deepEqual(
+      batches.flatMap(exampleIds),
+      Array.from({ length: TEST }, (_, i) => i),
+    );
   });
 
   it('prefetching in the worker and resizing inline give identical batches', async () => {
@@ -125,8 +153,14 @@ describe('FashionMNIST batches', () => {
   it('limits take the first N examples of the file, shuffled among themselves', async () => {
     const data = make({ limitTrain: 20, limitTest: 10 });
     const ids = (await collect(data.trainDataloader(0))).flatMap(exampleIds);
-    assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
-    assert.deepEqual((await collect(data.valDataloader())).flatMap(exampleIds), Array.from({ length: 10 }, (_, i) => i));
+    assert.deepEqual(
+      [...ids].sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      (await collect(data.valDataloader())).flatMap(exampleIds),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
   });
 
   it('survives a consumer that stops early, and later epochs still work', async () => {
@@ -157,7 +191,10 @@ describe('FashionMNIST batches', () => {
       [{ limitTrain: 0 }, 'option limitTrain is 0'],
     ];
     for (const [override, message] of bad) {
-      assert.throws(() => new FashionMNIST({ ...options, ...override }), (e: unknown) => e instanceof DataError && e.message.includes(message));
+      assert.throws(
+        () => new FashionMNIST({ ...options, ...override }),
+        (e: unknown) => e instanceof DataError && e.message.includes(message),
+      );
     }
   });
 
@@ -165,16 +202,28 @@ describe('FashionMNIST batches', () => {
     await withTempDir(async (empty) => {
       const data = make({ dataDir: join(empty, 'missing') });
       assert.throws(() => data.numTrainBatches(), /await data.prepare\(\) first/);
-      await assert.rejects(collect(data.trainDataloader(0)), (e: unknown) => e instanceof DataError && e.message.includes('missing'));
+      await assert.rejects(
+        collect(data.trainDataloader(0)),
+        (e: unknown) => e instanceof DataError && e.message.includes('missing'),
+      );
     });
   });
 
   it('serves real data: the first validation batch of the real test split', async () => {
-    const data = make({ dataDir: DEBIAN_DATASET_DIR, expected: undefined, limitTrain: 64, limitTest: 16, batchSize: 16 });
+    const data = make({
+      dataDir: DEBIAN_DATASET_DIR,
+      expected: undefined,
+      limitTrain: 64,
+      limitTest: 16,
+      batchSize: 16,
+    });
     const [batch] = await collect(data.valDataloader());
     const loaded = await data.prepare();
     assert.deepEqual([...batch!.y], [...loaded.val.labels.subarray(0, 16)]);
     assert.equal(batch!.y[0], 9); // the first test image is an ankle boot
-    assert.equal(loaded.checksums['train-images-idx3-ubyte'].sha256, FASHION_MNIST_DIGESTS['train-images-idx3-ubyte'].sha256);
+    assert.equal(
+      loaded.checksums['train-images-idx3-ubyte'].sha256,
+      FASHION_MNIST_DIGESTS['train-images-idx3-ubyte'].sha256,
+    );
   });
 });

@@ -10,7 +10,16 @@ import { DataError } from '../../src/data/data_error.js';
 import { DEBIAN_DATASET_DIR } from '../../src/data/data_sources.js';
 import { FASHION_MNIST_DIGESTS } from '../../src/data/fashion_mnist_files.js';
 import { readFashionMnistSplit, type ReadSplitOptions } from '../../src/data/read_split.js';
-import { digestsOf, idxImages, idxLabels, realFile, realGzFile, smallDataset, withTempDir, writeDataset } from './fixtures.js';
+import {
+  digestsOf,
+  idxImages,
+  idxLabels,
+  realFile,
+  realGzFile,
+  smallDataset,
+  withTempDir,
+  writeDataset,
+} from './fixtures.js';
 
 delete process.env.FASHION_MNIST_DIR;
 
@@ -27,7 +36,8 @@ async function rejects(options: ReadSplitOptions, ...patterns: (string | RegExp)
   }
   assert.ok(caught instanceof DataError, `expected a DataError, got ${String(caught)}`);
   for (const pattern of patterns) {
-    if (typeof pattern === 'string') assert.ok(caught.message.includes(pattern), `"${caught.message}" should contain "${pattern}"`);
+    if (typeof pattern === 'string')
+      assert.ok(caught.message.includes(pattern), `"${caught.message}" should contain "${pattern}"`);
     else assert.match(caught.message, pattern);
   }
   return caught;
@@ -53,14 +63,24 @@ describe('corrupt or missing files are rejected with the file named', () => {
 
   it('images that are not N×28×28', async () => {
     await withTempDir(async (dir) => {
-      await writeDataset(dir, { [IMAGES]: idxImages(new Uint8Array(3 * 28 * 27), 3, 28, 27), [LABELS]: idxLabels(new Uint8Array(3)) }, true);
+      await writeDataset(
+        dir,
+        { [IMAGES]: idxImages(new Uint8Array(3 * 28 * 27), 3, 28, 27), [LABELS]: idxLabels(new Uint8Array(3)) },
+        true,
+      );
       await rejects({ dataDir: dir }, join(dir, `${IMAGES}.gz`), 'images are 28×27, expected 28×28');
     });
   });
 
   it('truncated file: the header promises more bytes than there are', async () => {
     await withRealImagesAnd(realFile(LABELS).subarray(0, 5000), async (dir) => {
-      await rejects({ dataDir: dir }, join(dir, LABELS), 'truncated', 'header says 10000 labels (10008 bytes)', 'only 5000 bytes');
+      await rejects(
+        { dataDir: dir },
+        join(dir, LABELS),
+        'truncated',
+        'header says 10000 labels (10008 bytes)',
+        'only 5000 bytes',
+      );
     });
   });
 
@@ -131,7 +151,14 @@ describe('corrupt or missing files are rejected with the file named', () => {
   it('a named directory that does not exist', async () => {
     await withTempDir(async (dir) => {
       const missing = join(dir, 'no-such-dir');
-      const error = await rejects({ dataDir: missing }, missing, 'directory does not exist', 'sources tried', 'given by --data-dir (dataDir in the library)', 'leave --data-dir out');
+      const error = await rejects(
+        { dataDir: missing },
+        missing,
+        'directory does not exist',
+        'sources tried',
+        'given by --data-dir (dataDir in the library)',
+        'leave --data-dir out',
+      );
       assert.equal(error.path, missing);
     });
   });
@@ -141,7 +168,13 @@ describe('corrupt or missing files are rejected with the file named', () => {
       const missing = join(dir, 'gone');
       process.env.FASHION_MNIST_DIR = missing;
       try {
-        await rejects({}, missing, 'the environment variable FASHION_MNIST_DIR', 'leave FASHION_MNIST_DIR out', 'directory does not exist');
+        await rejects(
+          {},
+          missing,
+          'the environment variable FASHION_MNIST_DIR',
+          'leave FASHION_MNIST_DIR out',
+          'directory does not exist',
+        );
       } finally {
         delete process.env.FASHION_MNIST_DIR;
       }
@@ -163,6 +196,10 @@ describe('corrupt or missing files are rejected with the file named', () => {
   });
 
   it('a limit beyond the examples in the file', async () => {
-    await rejects({ dataDir: DEBIAN_DATASET_DIR, limit: 10001 }, 'limit for the test split is 10001', 'from 1 to 10000');
+    await rejects(
+      { dataDir: DEBIAN_DATASET_DIR, limit: 10001 },
+      'limit for the test split is 10001',
+      'from 1 to 10000',
+    );
   });
 });

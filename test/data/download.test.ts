@@ -24,7 +24,10 @@ type Behaviour = 'serve' | 'error500' | 'truncate' | 'wrongContent' | 'redirect'
 
 const files = smallDataset(30, 12);
 const expected = digestsOf(files);
-const gzipped = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, gzipSync(bytes)])) as Record<IdxFileName, Buffer>;
+const gzipped = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, gzipSync(bytes)])) as Record<
+  IdxFileName,
+  Buffer
+>;
 
 /** A local mirror; `behaviour` decides per file how the next requests are answered. */
 class LocalMirror {
@@ -108,13 +111,19 @@ describe('download from a mirror', () => {
   after(() => mirror.stop());
 
   const optionsFor = (cacheDir: string, progress: ProgressSink | false = false): ReadSplitOptions => ({
-    cacheDir, systemDirs: [], mirror: base, expected, progress,
+    cacheDir,
+    systemDirs: [],
+    mirror: base,
+    expected,
+    progress,
   });
 
   it('builds URLs as the Fashion-MNIST README does', () => {
     assert.equal(OFFICIAL_MIRROR, 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/');
-    assert.equal(mirrorUrl(OFFICIAL_MIRROR, 'train-images-idx3-ubyte'),
-      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz');
+    assert.equal(
+      mirrorUrl(OFFICIAL_MIRROR, 'train-images-idx3-ubyte'),
+      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz',
+    );
     assert.equal(mirrorUrl('http://host/dir', 't10k-labels-idx1-ubyte'), 'http://host/dir/t10k-labels-idx1-ubyte.gz');
   });
 

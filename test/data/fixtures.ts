@@ -66,7 +66,11 @@ export function digestsOf(files: Record<IdxFileName, Uint8Array>): ExpectedDiges
 }
 
 /** Writes `files` into `dir`, gzipped (name.gz) or plain. */
-export async function writeDataset(dir: string, files: Partial<Record<IdxFileName, Uint8Array>>, gzip: boolean): Promise<void> {
+export async function writeDataset(
+  dir: string,
+  files: Partial<Record<IdxFileName, Uint8Array>>,
+  gzip: boolean,
+): Promise<void> {
   for (const [name, bytes] of Object.entries(files)) {
     await writeFile(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
   }

@@ -22,18 +22,23 @@ const below = (random: Random, n: number) => Math.floor(random() * n);
 /** One random mutation of `bytes`, of the kinds a bad disk, a bad download or a wrong file produce. */
 function mutate(bytes: Uint8Array, random: Random): Uint8Array {
   const out = Uint8Array.from(bytes);
-  const u32 = (offset: number, value: number) => offset + 4 <= out.length && new DataView(out.buffer).setUint32(offset, value >>> 0);
+  const u32 = (offset: number, value: number) =>
+    offset + 4 <= out.length && new DataView(out.buffer).setUint32(offset, value >>> 0);
   const interesting = [0, 1, 2, 9, 10, 27, 28, 29, 255, 256, 2049, 2051, 0x7fffffff, 0x80000000, 0xffffffff];
   switch (below(random, 7)) {
     case 0: // flipped bytes anywhere
-      for (let k = 1 + below(random, 8); k > 0; k--) if (out.length > 0) out[below(random, out.length)] ^= 1 + below(random, 255);
+      for (let k = 1 + below(random, 8); k > 0; k--)
+        if (out.length > 0) out[below(random, out.length)] ^= 1 + below(random, 255);
       return out;
     case 1: // truncated
       return out.subarray(0, below(random, out.length));
     case 2: // extended
       return Uint8Array.from([...out, ...Array.from({ length: 1 + below(random, 900) }, () => below(random, 256))]);
     case 3: // a header field (magic, count, rows, cols) set to an interesting or random value
-      u32(4 * below(random, 4), random() < 0.7 ? interesting[below(random, interesting.length)]! : below(random, 2 ** 32));
+      u32(
+        4 * below(random, 4),
+        random() < 0.7 ? interesting[below(random, interesting.length)]! : below(random, 2 ** 32),
+      );
       return out;
     case 4: // the header of the other kind of file
       u32(0, out[3] === 3 ? 2049 : 2051);
@@ -61,7 +66,10 @@ async function outcome<T>(read: () => T | Promise<T>, check: (value: T) => void)
 
 function validImages(random: Random): Uint8Array {
   const count = 1 + below(random, 4);
-  return idxImages(Uint8Array.from({ length: count * 784 }, () => below(random, 256)), count);
+  return idxImages(
+    Uint8Array.from({ length: count * 784 }, () => below(random, 256)),
+    count,
+  );
 }
 
 function validLabels(random: Random): Uint8Array {
@@ -98,10 +106,15 @@ describe('idx files, fuzzed', { timeout: 120_000 }, () => {
         const path = join(dir, `f${i}.gz`);
         const labels = i % 2 === 0;
         await writeFile(path, mutate(gzipSync(labels ? validLabels(random) : validImages(random)), random));
-        tally[await outcome(async () => {
-          const bytes = await readFileBytes(path);
-          return labels ? checkLabels(parseIdxLabels(bytes, path)) : checkImages(parseIdxImages(bytes, path));
-        }, () => {})]++;
+        tally[
+          await outcome(
+            async () => {
+              const bytes = await readFileBytes(path);
+              return labels ? checkLabels(parseIdxLabels(bytes, path)) : checkImages(parseIdxImages(bytes, path));
+            },
+            () => {},
+          )
+        ]++;
       }
     });
     if (process.env.NIN_TEST_REPORT) console.log(`# gzip layer: ${tally.ok} still valid, ${tally.refused} refused`);
@@ -120,14 +133,20 @@ describe('idx files, fuzzed', { timeout: 120_000 }, () => {
         files[name] = mutate(files[name], random);
         const gzip = i % 3 === 0;
         await mkdir(dir);
-        for (const [file, bytes] of Object.entries(files)) await writeFile(join(dir, gzip ? `${file}.gz` : file), gzip ? gzipSync(bytes) : bytes);
+        for (const [file, bytes] of Object.entries(files))
+          await writeFile(join(dir, gzip ? `${file}.gz` : file), gzip ? gzipSync(bytes) : bytes);
         // half the time with the mutated file's own digest, so that the structure checks are what decides
         const expected = i % 4 < 2 ? digestsOf(files) : original;
-        tally[await outcome(() => readFashionMnistSplit('test', { dataDir: dir, expected }), (split) => {
-          assert.equal(split.images.length, split.count * 784);
-          assert.equal(split.labels.length, split.count);
-          assert.ok(split.labels.every((l) => l < 10));
-        })]++;
+        tally[
+          await outcome(
+            () => readFashionMnistSplit('test', { dataDir: dir, expected }),
+            (split) => {
+              assert.equal(split.images.length, split.count * 784);
+              assert.equal(split.labels.length, split.count);
+              assert.ok(split.labels.every((l) => l < 10));
+            },
+          )
+        ]++;
       }
     });
     if (process.env.NIN_TEST_REPORT) console.log(`# datasets: ${tally.ok} still valid, ${tally.refused} refused`);

@@ -72,7 +72,18 @@ describe('the real files (Debian package)', () => {
   });
 
   it('names the ten classes as d2l does', () => {
-    assert.deepEqual(TEXT_LABELS, ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']);
+    assert.deepEqual(TEXT_LABELS, [
+      't-shirt',
+      'trouser',
+      'pullover',
+      'dress',
+      'coat',
+      'sandal',
+      'shirt',
+      'sneaker',
+      'bag',
+      'ankle boot',
+    ]);
     assert.deepEqual(textLabels([0, 9, 5]), ['t-shirt', 'ankle boot', 'sandal']);
     assert.throws(() => textLabels([10]), /label index 10 is not a Fashion-MNIST class/);
   });

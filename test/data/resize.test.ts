@@ -16,7 +16,10 @@ const TOLERANCE = 1e-5;
 /** tf.image.resizeBilinear of uint8 images scaled to [0, 1], half-pixel centres, on the cpu backend. */
 function tfResize(images: Uint8Array, count: number, side: number): Float32Array {
   return tf.tidy(() => {
-    const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [count, 28, 28, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from(images, (v) => v / 255),
+      [count, 28, 28, 1],
+    );
     return tf.image.resizeBilinear(x, [side, side], false, true).dataSync() as Float32Array;
   });
 }
@@ -48,7 +51,10 @@ describe('bilinear resize', () => {
   it('differs from the alignCorners / non-half-pixel conventions (so the test above is not vacuous)', () => {
     const ours = imagesToModelInput(test.images, 0, 1, 96);
     const legacy = tf.tidy(() => {
-      const x = tf.tensor4d(Float32Array.from(test.images.subarray(0, 784), (v) => v / 255), [1, 28, 28, 1]);
+      const x = tf.tensor4d(
+        Float32Array.from(test.images.subarray(0, 784), (v) => v / 255),
+        [1, 28, 28, 1],
+      );
       return tf.image.resizeBilinear(x, [96, 96], false, false).dataSync() as Float32Array;
     });
     assert.ok(maxAbsDifference(ours, legacy) > 0.05);
@@ -96,8 +102,10 @@ describe('bilinear resize', () => {
   });
 
   it('rejects a resize below 1, a non-integer resize and a wrongly sized image', () => {
-    assert.throws(() => imageToModelInput(new Uint8Array(784), 0), (e: unknown) =>
-      e instanceof DataError && e.message.includes('resize is 0; expected a positive integer side'));
+    assert.throws(
+      () => imageToModelInput(new Uint8Array(784), 0),
+      (e: unknown) => e instanceof DataError && e.message.includes('resize is 0; expected a positive integer side'),
+    );
     assert.throws(() => imageToModelInput(new Uint8Array(784), 99.5), DataError);
     assert.throws(() => imageToModelInput(new Uint8Array(783), 96), /image has 783 values; expected 784/);
     assert.throws(() => imagesToModelInput(test.images, 7, 2, 96), /images 7..8 requested but there are 8 images/);

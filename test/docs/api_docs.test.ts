@@ -17,10 +17,18 @@ describe('API docs', () => {
       const r = spawnSync('npm', ['run', 'docs', '--silent', '--', '--out', out], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.doesNotMatch(r.stdout + r.stderr, /warning/i);
-      for (const page of ['classes/index.NiN.html', 'classes/index.Trainer.html', 'classes/index.FashionMNIST.html', 'functions/index.toOnnx.html']) {
+      for (const page of [
+        'classes/index.NiN.html',
+        'classes/index.Trainer.html',
+        'classes/index.FashionMNIST.html',
+        'functions/index.toOnnx.html',
+      ]) {
         assert.ok(existsSync(join(out, page)), `${page} exists`);
       }
-      assert.match(readFileSync(join(out, 'functions/index.toOnnx.html'), 'utf8'), /The ONNX file of a Sequential TF\.js model/);
+      assert.match(
+        readFileSync(join(out, 'functions/index.toOnnx.html'), 'utf8'),
+        /The ONNX file of a Sequential TF\.js model/,
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -40,7 +40,9 @@ async function childWithAddon(addonPath: string): Promise<ChildReport> {
     console.log(JSON.stringify(report));
   `;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: repoRoot, env: { ...process.env, NIN_ONEDNN_ADDON: addonPath }, timeout: 60_000,
+    cwd: repoRoot,
+    env: { ...process.env, NIN_ONEDNN_ADDON: addonPath },
+    timeout: 60_000,
   });
   const line = stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as ChildReport;
@@ -64,25 +66,54 @@ describe('a missing or unloadable addon', () => {
     const pkg = join(dir, 'pkg');
     mkdirSync(join(pkg, 'scripts'), { recursive: true });
     copyFileSync(join(repoRoot, 'scripts', 'build-addon.mjs'), join(pkg, 'scripts', 'build-addon.mjs'));
-    const build = spawnSync(process.execPath, [join(pkg, 'scripts', 'build-addon.mjs')], { cwd: pkg, encoding: 'utf8', env: { ...process.env, DNNL_ROOT: '/nonexistent' } });
+    const build = spawnSync(process.execPath, [join(pkg, 'scripts', 'build-addon.mjs')], {
+      cwd: pkg,
+      encoding: 'utf8',
+      env: { ...process.env, DNNL_ROOT: '/nonexistent' },
+    });
     assert.equal(build.status, 0, 'a skipped addon does not fail the install');
     assert.match(build.stderr, /skipping the oneDNN addon: DNNL_ROOT=\/nonexistent has no include\/dnnl\.hpp/);
     const addon = join(pkg, 'build', 'Release', 'onednn.node');
     const r = await childWithAddon(addon);
-    assert.match(r.error ?? 'resolved', /which was not built \(the install skipped it: DNNL_ROOT=\/nonexistent has no include\/dnnl\.hpp\)\. Install oneDNN \(apt-get install libdnnl-dev\)/);
+    assert.match(
+      r.error ?? 'resolved',
+      /which was not built \(the install skipped it: DNNL_ROOT=\/nonexistent has no include\/dnnl\.hpp\)\. Install oneDNN \(apt-get install libdnnl-dev\)/,
+    );
     assert.equal(r.backend, 'cpu');
 
-    const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'nin.js'), 'train', '--resize', '67', '--epochs', '1', '--limit-train', '64', '--out', join(dir, 'run')],
-      { encoding: 'utf8', env: { ...process.env, NIN_ONEDNN_ADDON: addon, NIN_DEBUG: '' } });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'dist', 'src', 'cli', 'nin.js'),
+        'train',
+        '--resize',
+        '67',
+        '--epochs',
+        '1',
+        '--limit-train',
+        '64',
+        '--out',
+        join(dir, 'run'),
+      ],
+      { encoding: 'utf8', env: { ...process.env, NIN_ONEDNN_ADDON: addon, NIN_DEBUG: '' } },
+    );
     assert.equal(cli.status, 2, cli.stderr);
-    assert.match(cli.stderr, /^nin: error: the onednn backend needs the native addon .*libdnnl-dev.*Or run without it: --backend cpu/);
+    assert.match(
+      cli.stderr,
+      /^nin: error: the onednn backend needs the native addon .*libdnnl-dev.*Or run without it: --backend cpu/,
+    );
     assert.equal(cli.stderr.trim().split('\n').length, 1, 'one line');
   });
 
   it("import 'nin-d2l/onednn' makes onednn TF.js's default; without the addon TF.js stays on cpu, with one warning", async () => {
     const entry = new URL('../../src/onednn.js', import.meta.url).href;
     const script = `import * as tf from '@tensorflow/tfjs'; await import(${JSON.stringify(entry)}); await tf.ready(); console.log(tf.getBackend());`;
-    const child = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } });
+    const child = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
     const present = child({});
     assert.equal(present.stdout.trim(), 'onednn', present.stderr);
     const missing = child({ NIN_ONEDNN_ADDON: '/nonexistent/onednn.node' });
@@ -111,24 +142,104 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
   const geometry = [1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1];
 
   const cases: Array<[string, () => unknown, RegExp, ErrorConstructor]> = [
-    ['relu with an output shorter than its input', () => addon.relu(f(4), f(3)), /y has 3 elements, expected 4/, RangeError],
-    ['relu with a Float64Array', () => addon.relu(new Float64Array(4) as unknown as Float32Array, f(4)), /Float32Array/, TypeError],
+    [
+      'relu with an output shorter than its input',
+      () => addon.relu(f(4), f(3)),
+      /y has 3 elements, expected 4/,
+      RangeError,
+    ],
+    [
+      'relu with a Float64Array',
+      () => addon.relu(new Float64Array(4) as unknown as Float32Array, f(4)),
+      /Float32Array/,
+      TypeError,
+    ],
     ['reluGrad with a short y', () => addon.reluGrad(f(8), f(7), f(8)), /y has 7 elements, expected 8/, RangeError],
     ['step with a short output', () => addon.step(f(8), f(2), 0), /y has 2 elements, expected 8/, RangeError],
-    ['conv2d with a 16-entry geometry', () => addon.conv2d(f(32), f(54), null, f(48), geometry.slice(1), false, false), /geometry must have 17 entries/, RangeError],
-    ['conv2d with a filter of the wrong size', () => addon.conv2d(f(32), f(53), null, f(48), geometry, false, false), /filter has 53 elements, expected 54/, RangeError],
-    ['conv2d with a bias of the wrong size', () => addon.conv2d(f(32), f(54), f(2), f(48), geometry, true, false), /bias has 2 elements, expected 3/, RangeError],
-    ['conv2dBackpropInput with a short dx', () => addon.conv2dBackpropInput(f(48), f(54), f(31), geometry, false), /dx has 31 elements, expected 32/, RangeError],
-    ['conv2dBackpropFilter with a short dy', () => addon.conv2dBackpropFilter(f(32), f(47), f(54), geometry, null, false), /dy has 47 elements, expected 48/, RangeError],
-    ['pool2d with an unknown kind', () => addon.pool2d('median' as 'max', f(32), f(8), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]), /'max' or 'avg'/, TypeError],
-    ['pool2dGrad (max) without its input', () => addon.pool2dGrad('max', f(8), null, f(32), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]), /Float32Array/, TypeError],
-    ['matmul with batches that do not broadcast', () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), [2, 3, 2, 3, 2, 0, 0], false, false), /do not broadcast/, RangeError],
-    ['binary with shapes that do not broadcast', () => addon.binary('add', f(6), [2, 3], f(2), [1, 2], f(6)), /does not broadcast/, RangeError],
-    ['binary with an unknown op', () => addon.binary('pow' as 'add', f(6), [2, 3], f(6), [2, 3], f(6)), /unknown binary op 'pow'/, TypeError],
-    ['reduce with an unknown op', () => addon.reduce('prod' as 'sum', f(6), [2, 3], f(2), [2, 1]), /unknown reduction 'prod'/, TypeError],
-    ['conv2d with a geometry oneDNN rejects (output size inconsistent with the input)', () => addon.conv2d(f(32), f(54), null, f(12), [1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], false, false), /onednn Conv2D: oneDNN failed/, Error],
-    ['pool2d with a zero-sized window', () => addon.pool2d('avg', f(32), f(32), [1, 4, 4, 2, 4, 4, 0, 0, 1, 1, 0, 0, 0, 0]), /onednn AvgPool: oneDNN failed/, Error],
-    ['reduce with a yShape of another rank', () => addon.reduce('sum', f(6), [2, 3], f(2), [2]), /yShape must have 2 entries/, RangeError],
+    [
+      'conv2d with a 16-entry geometry',
+      () => addon.conv2d(f(32), f(54), null, f(48), geometry.slice(1), false, false),
+      /geometry must have 17 entries/,
+      RangeError,
+    ],
+    [
+      'conv2d with a filter of the wrong size',
+      () => addon.conv2d(f(32), f(53), null, f(48), geometry, false, false),
+      /filter has 53 elements, expected 54/,
+      RangeError,
+    ],
+    [
+      'conv2d with a bias of the wrong size',
+      () => addon.conv2d(f(32), f(54), f(2), f(48), geometry, true, false),
+      /bias has 2 elements, expected 3/,
+      RangeError,
+    ],
+    [
+      'conv2dBackpropInput with a short dx',
+      () => addon.conv2dBackpropInput(f(48), f(54), f(31), geometry, false),
+      /dx has 31 elements, expected 32/,
+      RangeError,
+    ],
+    [
+      'conv2dBackpropFilter with a short dy',
+      () => addon.conv2dBackpropFilter(f(32), f(47), f(54), geometry, null, false),
+      /dy has 47 elements, expected 48/,
+      RangeError,
+    ],
+    [
+      'pool2d with an unknown kind',
+      () => addon.pool2d('median' as 'max', f(32), f(8), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]),
+      /'max' or 'avg'/,
+      TypeError,
+    ],
+    [
+      'pool2dGrad (max) without its input',
+      () => addon.pool2dGrad('max', f(8), null, f(32), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]),
+      /Float32Array/,
+      TypeError,
+    ],
+    [
+      'matmul with batches that do not broadcast',
+      () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), [2, 3, 2, 3, 2, 0, 0], false, false),
+      /do not broadcast/,
+      RangeError,
+    ],
+    [
+      'binary with shapes that do not broadcast',
+      () => addon.binary('add', f(6), [2, 3], f(2), [1, 2], f(6)),
+      /does not broadcast/,
+      RangeError,
+    ],
+    [
+      'binary with an unknown op',
+      () => addon.binary('pow' as 'add', f(6), [2, 3], f(6), [2, 3], f(6)),
+      /unknown binary op 'pow'/,
+      TypeError,
+    ],
+    [
+      'reduce with an unknown op',
+      () => addon.reduce('prod' as 'sum', f(6), [2, 3], f(2), [2, 1]),
+      /unknown reduction 'prod'/,
+      TypeError,
+    ],
+    [
+      'conv2d with a geometry oneDNN rejects (output size inconsistent with the input)',
+      () => addon.conv2d(f(32), f(54), null, f(12), [1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], false, false),
+      /onednn Conv2D: oneDNN failed/,
+      Error,
+    ],
+    [
+      'pool2d with a zero-sized window',
+      () => addon.pool2d('avg', f(32), f(32), [1, 4, 4, 2, 4, 4, 0, 0, 1, 1, 0, 0, 0, 0]),
+      /onednn AvgPool: oneDNN failed/,
+      Error,
+    ],
+    [
+      'reduce with a yShape of another rank',
+      () => addon.reduce('sum', f(6), [2, 3], f(2), [2]),
+      /yShape must have 2 entries/,
+      RangeError,
+    ],
   ];
   for (const [label, call, message, type] of cases) {
     it(label, () => {
@@ -166,13 +277,19 @@ describe('backend registration and threads', () => {
 
   it('a conv forward+backward gives the same values with 1 thread as with the default', async () => {
     await useBackend('onednn');
-    const xs: [number, number, number, number] = [2, 16, 16, 8], ws: [number, number, number, number] = [3, 3, 8, 16];
-    const xv = values(xs, 501), wv = values(ws, 502);
-    const compute = () => tf.tidy(() => {
-      const x = tf.tensor4d(xv, xs), w = tf.tensor4d(wv, ws);
-      const [dx, dw] = tf.grads((a: tf.Tensor, k: tf.Tensor) => tf.relu(tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')))([x, w]);
-      return [tf.conv2d(x, w, 2, 'same'), dx!, dw!].map((t) => t.dataSync() as Float32Array);
-    });
+    const xs: [number, number, number, number] = [2, 16, 16, 8],
+      ws: [number, number, number, number] = [3, 3, 8, 16];
+    const xv = values(xs, 501),
+      wv = values(ws, 502);
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xv, xs),
+          w = tf.tensor4d(wv, ws);
+        const [dx, dw] = tf.grads((a: tf.Tensor, k: tf.Tensor) =>
+          tf.relu(tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')),
+        )([x, w]);
+        return [tf.conv2d(x, w, 2, 'same'), dx!, dw!].map((t) => t.dataSync() as Float32Array);
+      });
     const threads = loadAddon().info().threads;
     const parallel = compute();
     setNumThreads(1);

@@ -49,15 +49,33 @@ describe('output storage recycling', () => {
     await useBackend('onednn');
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.conv2d({
+          inputShape: [16, 16, 1],
+          filters: 8,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
         tf.layers.flatten(),
         tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       ],
     });
     const x = tf.randomUniform([64, 16, 16, 1], 0, 1, 'float32', 3);
-    const y = tf.oneHot(tf.tensor1d([...Array(64).keys()].map((i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        [...Array(64).keys()].map((i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const optimizer = tf.train.sgd(0.1);
-    const step = () => tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!.dataSync()[0]!);
+    const step = () =>
+      tf.tidy(
+        () =>
+          optimizer
+            .minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!
+            .dataSync()[0]!,
+      );
     const first = step();
     const tensors = tf.memory().numTensors;
     let last = first;

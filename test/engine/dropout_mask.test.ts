@@ -22,13 +22,18 @@ describe('dropout masks', () => {
       const kept = mask.filter((v) => v !== 0);
       assert.ok(kept.every((v) => v === Math.fround(1 / (1 - rate))));
       // binomial: 67,200 draws, 4 standard deviations
-      const expected = (1 - rate) * mask.length, sd = Math.sqrt(mask.length * rate * (1 - rate));
+      const expected = (1 - rate) * mask.length,
+        sd = Math.sqrt(mask.length * rate * (1 - rate));
       assert.ok(Math.abs(kept.length - expected) < 4 * sd, `kept ${kept.length}, expected ${expected} ± ${4 * sd}`);
     });
   }
 
   it('another seed gives another mask; the same seed the same one', async () => {
-    const { results } = await runOn('onednn', () => [dropoutMask(shape, 0.5, 1), dropoutMask(shape, 0.5, 2), dropoutMask(shape, 0.5, 1)]);
+    const { results } = await runOn('onednn', () => [
+      dropoutMask(shape, 0.5, 1),
+      dropoutMask(shape, 0.5, 2),
+      dropoutMask(shape, 0.5, 1),
+    ]);
     const [a, b, c] = results.map((r) => r.values as Float32Array);
     assert.deepEqual(a, c);
     const same = a!.filter((v, i) => v === b![i]).length;

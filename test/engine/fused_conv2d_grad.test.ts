@@ -12,7 +12,14 @@ import { type Backend, assertClose, nativeCallCounts, runOn, setup, values } fro
 before(() => setup());
 
 type Pad = 'same' | 'valid';
-const cases: { label: string; x: number[]; filter: number[]; strides: number; pad: Pad; activation: 'relu' | 'linear' }[] = [
+const cases: {
+  label: string;
+  x: number[];
+  filter: number[];
+  strides: number;
+  pad: Pad;
+  activation: 'relu' | 'linear';
+}[] = [
   { label: '5x5 same, ReLU', x: [2, 9, 9, 6], filter: [5, 5, 6, 8], strides: 1, pad: 'same', activation: 'relu' },
   { label: '3x3/2 valid, ReLU', x: [3, 11, 11, 4], filter: [3, 3, 4, 5], strides: 2, pad: 'valid', activation: 'relu' },
   { label: '1x1, linear', x: [2, 7, 7, 12], filter: [1, 1, 12, 10], strides: 1, pad: 'valid', activation: 'linear' },
@@ -41,8 +48,10 @@ describe('the FusedConv2D gradient', () => {
         const stock = (await runOn(backend, () => gradients(c, false))).results;
         const { results: fused, calls } = await runOn(backend, () => gradients(c, true));
         ['y', 'dx', 'dfilter', 'dbias'].forEach((name, i) =>
-          assertClose(fused[i]!.values, stock[i]!.values, 1e-5, 1e-5, `${c.label} on ${backend} [${name}]`));
-        if (backend === 'onednn') assert.equal(calls.get('conv2dBackpropFilter'), 1, 'filter and bias gradients in one native call');
+          assertClose(fused[i]!.values, stock[i]!.values, 1e-5, 1e-5, `${c.label} on ${backend} [${name}]`),
+        );
+        if (backend === 'onednn')
+          assert.equal(calls.get('conv2dBackpropFilter'), 1, 'filter and bias gradients in one native call');
       });
     }
   }
@@ -52,9 +61,19 @@ describe('the FusedConv2D gradient', () => {
       const x = tf.tensor4d(values([2, 8, 8, 3], 5), [2, 8, 8, 3]);
       const w = tf.variable(tf.tensor4d(values([3, 3, 3, 4], 6), [3, 3, 3, 4]));
       const b = tf.variable(tf.zeros([4]));
-      const { grads } = tf.variableGrads(() =>
-        tf.sum(tf.engine().runKernel(tf.FusedConv2D, { x, filter: w, bias: b }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' }) as tf.Tensor),
-      [w, b]);
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.sum(
+            tf
+              .engine()
+              .runKernel(
+                tf.FusedConv2D,
+                { x, filter: w, bias: b },
+                { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' },
+              ) as tf.Tensor,
+          ),
+        [w, b],
+      );
       const out = [grads[w.name]!, grads[b.name]!];
       w.dispose();
       b.dispose();
@@ -66,10 +85,23 @@ describe('the FusedConv2D gradient', () => {
 
   it(`${CONV2D_BACKPROP_FILTER_BIAS} on onednn equals Conv2DBackpropFilter and a sum of dy`, async () => {
     const { results } = await runOn('onednn', () => {
-      const x = tf.tensor4d(values([2, 10, 10, 5], 7), [2, 10, 10, 5]), dy = tf.tensor4d(values([2, 10, 10, 6], 8), [2, 10, 10, 6]);
-      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 5, 6] };
-      const fused = tf.engine().runKernel(CONV2D_BACKPROP_FILTER_BIAS, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-      return [...fused, tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor, tf.sum(dy, [0, 1, 2])];
+      const x = tf.tensor4d(values([2, 10, 10, 5], 7), [2, 10, 10, 5]),
+        dy = tf.tensor4d(values([2, 10, 10, 6], 8), [2, 10, 10, 6]);
+      const attrs = {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape: [3, 3, 5, 6],
+      };
+      const fused = tf
+        .engine()
+        .runKernel(CONV2D_BACKPROP_FILTER_BIAS, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      return [
+        ...fused,
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+        tf.sum(dy, [0, 1, 2]),
+      ];
     });
     assertClose(results[0]!.values, results[2]!.values, 1e-5, 1e-5, 'filter gradient');
     assertClose(results[1]!.values, results[3]!.values, 1e-5, 1e-5, 'bias gradient');

@@ -14,7 +14,8 @@ before(() => setup());
 function reluGradient() {
   const config = tf.getGradient(tf.Relu)!;
   const saves = { inputs: config.inputsToSave ?? [], outputs: config.outputsToSave ?? [] };
-  const x = tf.tensor1d([-2, -0.5, 0, 0.5, 3]), w = tf.tensor1d([1, 2, 3, 4, 5]);
+  const x = tf.tensor1d([-2, -0.5, 0, 0.5, 3]),
+    w = tf.tensor1d([1, 2, 3, 4, 5]);
   const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), w)))(x);
   return { saves, dx: Array.from(dx.dataSync()) };
 }

@@ -83,7 +83,10 @@ export interface BothResults {
 type Computation = () => tf.Tensor | tf.Tensor[];
 
 /** Runs `fn` (which creates its inputs from plain arrays) on `backend` and reads back every output. */
-export async function runOn(backend: Backend, fn: Computation): Promise<{ results: Result[]; calls: Map<string, number> }> {
+export async function runOn(
+  backend: Backend,
+  fn: Computation,
+): Promise<{ results: Result[]; calls: Map<string, number> }> {
   await useBackend(backend);
   nativeCalls.clear();
   const before = tf.memory().numTensors;
@@ -117,12 +120,20 @@ export interface Tolerance {
  * many elements failed.
  */
 export function assertClose(
-  actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number, label: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+  label: string,
 ): void {
   assert.equal(actual.length, expected.length, `${label}: length ${actual.length} vs expected ${expected.length}`);
-  let worst = -1, worstExcess = 0, failures = 0, maxAbs = 0;
+  let worst = -1,
+    worstExcess = 0,
+    failures = 0,
+    maxAbs = 0;
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     let excess: number;
     if (Number.isNaN(e) || Number.isNaN(a)) excess = Number.isNaN(e) && Number.isNaN(a) ? 0 : Infinity;
     else if (!Number.isFinite(e) || !Number.isFinite(a)) excess = a === e ? 0 : Infinity;
@@ -136,9 +147,11 @@ export function assertClose(
       if (excess > worstExcess) [worst, worstExcess] = [i, excess];
     }
   }
-  if (process.env.NIN_TEST_REPORT) console.log(`# ${label}: max |diff| ${maxAbs.toExponential(2)} (atol ${atol}, rtol ${rtol})`);
+  if (process.env.NIN_TEST_REPORT)
+    console.log(`# ${label}: max |diff| ${maxAbs.toExponential(2)} (atol ${atol}, rtol ${rtol})`);
   if (failures > 0) {
-    const a = actual[worst]!, e = expected[worst]!;
+    const a = actual[worst]!,
+      e = expected[worst]!;
     assert.fail(
       `${label}: ${failures} of ${expected.length} elements out of tolerance (atol ${atol}, rtol ${rtol}); ` +
         `worst at index ${worst}: actual ${a}, expected ${e}, |diff| ${Math.abs(a - e)} ` +
@@ -172,7 +185,10 @@ export function assertBothClose(r: BothResults, tol: Tolerance, label: string, n
 /** Asserts that each named native entry point ran at least once during the onednn run. */
 export function assertNative(r: BothResults, entryPoints: string[], label: string): void {
   for (const name of entryPoints) {
-    assert.ok((r.calls.get(name) ?? 0) > 0, `${label}: expected native '${name}' to run; ran: ${[...r.calls.keys()].join(', ') || 'none'}`);
+    assert.ok(
+      (r.calls.get(name) ?? 0) > 0,
+      `${label}: expected native '${name}' to run; ran: ${[...r.calls.keys()].join(', ') || 'none'}`,
+    );
   }
 }
 
@@ -185,7 +201,11 @@ export function assertNotNative(r: BothResults, entryPoints: string[], label: st
 
 /** Runs `fn` on both backends, asserts the native entry points ran and all outputs agree. */
 export async function compareBoth(
-  label: string, fn: Computation, tol: Tolerance, native: string[], names?: string[],
+  label: string,
+  fn: Computation,
+  tol: Tolerance,
+  native: string[],
+  names?: string[],
 ): Promise<BothResults> {
   const r = await onBoth(fn);
   assertNative(r, native, label);

@@ -17,7 +17,8 @@ export function roundToBf16(v: Float32Array): Float32Array {
 /** Descriptions of the combinations whose result differs from the expected one (none: the kernel is right). */
 export function reluGradMismatches(addon: OneDnnAddon): string[] {
   const n = 1000; // not a multiple of any vector width
-  const dy = values([n], 131, -4, 4), y = values([n], 132, -1, 1);
+  const dy = values([n], 131, -4, 4),
+    y = values([n], 132, -1, 1);
   dy[3] = NaN;
   y[5] = NaN;
   y[7] = 0;
@@ -28,12 +29,14 @@ export function reluGradMismatches(addon: OneDnnAddon): string[] {
   for (const dyType of ['f32', 'bf16'] as const) {
     for (const yType of ['f32', 'bf16'] as const) {
       for (const outType of ['f32', 'bf16'] as const) {
-        const dyValues = dyType === 'f32' ? dy : roundToBf16(dy), yValues = yType === 'f32' ? y : roundToBf16(y);
+        const dyValues = dyType === 'f32' ? dy : roundToBf16(dy),
+          yValues = yType === 'f32' ? y : roundToBf16(y);
         const exact = dyValues.map((d, i) => (yValues[i]! > 0 ? d : Number.isNaN(yValues[i]!) ? NaN : d * 0));
         const expected = outType === 'f32' ? exact : roundToBf16(exact);
         const out = outType === 'f32' ? new Float32Array(n) : new Uint16Array(n);
         addon.reluGrad(dyType === 'f32' ? dy : bits(dy), yType === 'f32' ? y : bits(y), out);
-        if (show(out instanceof Float32Array ? out : widen(out)) !== show(expected)) mismatches.push(`dy ${dyType}, y ${yType}, dx ${outType}`);
+        if (show(out instanceof Float32Array ? out : widen(out)) !== show(expected))
+          mismatches.push(`dy ${dyType}, y ${yType}, dx ${outType}`);
       }
     }
   }

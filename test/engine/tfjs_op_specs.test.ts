@@ -13,12 +13,23 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'op_specs', 'run_op_specs.js');
 const DIST = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-core/package.json')), 'dist');
-const shippedSpecFiles = (readdirSync(DIST, { recursive: true }) as string[]).filter((f) => f.endsWith('_test.js')).length;
+const shippedSpecFiles = (readdirSync(DIST, { recursive: true }) as string[]).filter((f) =>
+  f.endsWith('_test.js'),
+).length;
 
-type Summary = { files: number; specs: number; passed: number; failed: number; failures: { spec: string; message: string }[] };
+type Summary = {
+  files: number;
+  specs: number;
+  passed: number;
+  failed: number;
+  failures: { spec: string; message: string }[];
+};
 
 async function runSpecs(backend: string): Promise<Summary> {
-  const { stdout } = await run(process.execPath, [RUNNER, '--backend', backend], { maxBuffer: 64 << 20, timeout: 600_000 }).catch(
+  const { stdout } = await run(process.execPath, [RUNNER, '--backend', backend], {
+    maxBuffer: 64 << 20,
+    timeout: 600_000,
+  }).catch(
     (err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }), // exit 1 on failures: the summary says which
   );
   const last = stdout.trim().split('\n').at(-1) ?? '';

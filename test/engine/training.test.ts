@@ -10,11 +10,23 @@ import * as tf from '@tensorflow/tfjs';
 
 import { useBackend } from '../../src/engine/backend.js';
 import { NiN } from '../../src/model/nin.js';
-import { assertClose, maxAbs, nativeCallCounts, prng, resetNativeCalls, setup, sizeOf, values, type Backend } from './helpers.js';
+import {
+  assertClose,
+  maxAbs,
+  nativeCallCounts,
+  prng,
+  resetNativeCalls,
+  setup,
+  sizeOf,
+  values,
+  type Backend,
+} from './helpers.js';
 
 before(() => setup());
 
-const BATCH = 8, SIZE = 17, CLASSES = 10;
+const BATCH = 8,
+  SIZE = 17,
+  CLASSES = 10;
 
 /**
  * conv 3×3 'same' relu (with bias) → max-pool 3/2 → conv 3×3 'same' relu → dropout(0) → global average pooling
@@ -23,7 +35,9 @@ const BATCH = 8, SIZE = 17, CLASSES = 10;
  */
 function buildNet(head: 'globalAveragePooling2d' | 'averagePooling2d'): tf.Sequential {
   const net = tf.sequential();
-  net.add(tf.layers.conv2d({ inputShape: [SIZE, SIZE, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  net.add(
+    tf.layers.conv2d({ inputShape: [SIZE, SIZE, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+  );
   net.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 2 })); // 17 → 8
   net.add(tf.layers.conv2d({ filters: 48, kernelSize: 3, padding: 'same', activation: 'relu' })); // 8·8·8·48 = 24576
   net.add(tf.layers.dropout({ rate: 0 }));
@@ -42,7 +56,8 @@ function seededWeights(net: tf.LayersModel): Float32Array[] {
   return net.getWeights().map((w, i) => {
     const shape = w.shape;
     if (shape.length === 1) return values(shape, 1000 + i, -0.1, 0.1);
-    const fanIn = sizeOf(shape.slice(0, -1)), fanOut = shape[shape.length - 1]! * (shape.length === 4 ? shape[0]! * shape[1]! : 1);
+    const fanIn = sizeOf(shape.slice(0, -1)),
+      fanOut = shape[shape.length - 1]! * (shape.length === 4 ? shape[0]! * shape[1]! : 1);
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     return values(shape, 1000 + i, -limit, limit);
   });
@@ -62,7 +77,11 @@ interface StepResult {
   calls: Map<string, number>;
 }
 
-async function sgdStep(backend: Backend, head: Parameters<typeof buildNet>[0], weights?: Float32Array[]): Promise<StepResult> {
+async function sgdStep(
+  backend: Backend,
+  head: Parameters<typeof buildNet>[0],
+  weights?: Float32Array[],
+): Promise<StepResult> {
   await useBackend(backend);
   const net = buildNet(head);
   const init = weights ?? seededWeights(net);
@@ -70,7 +89,8 @@ async function sgdStep(backend: Backend, head: Parameters<typeof buildNet>[0], w
   net.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
   const before = net.getWeights().map((w) => w.dataSync() as Float32Array);
   const { x, y } = batch(7);
-  const xs = tf.tensor4d(x, [BATCH, SIZE, SIZE, 3]), ys = tf.tensor2d(y, [BATCH, CLASSES]);
+  const xs = tf.tensor4d(x, [BATCH, SIZE, SIZE, 3]),
+    ys = tf.tensor2d(y, [BATCH, CLASSES]);
   resetNativeCalls();
   const loss = (await net.trainOnBatch(xs, ys)) as number;
   const calls = nativeCallCounts();
@@ -85,11 +105,26 @@ describe('one SGD step of a small conv-net', () => {
     it(`with ${head}: loss within 1e-5, every weight within 1e-4·max|update| + 1e-6·|w| of cpu`, async () => {
       const cpu = await sgdStep('cpu', head);
       const onednn = await sgdStep('onednn', head, cpu.before);
-      const expected = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool2d', 'pool2dGrad', 'binary', 'relu', 'reluGrad', 'reduce', 'matmul'];
-      for (const name of expected) assert.ok((onednn.calls.get(name) ?? 0) > 0, `native '${name}' ran in the onednn step`);
+      const expected = [
+        'conv2d',
+        'conv2dBackpropInput',
+        'conv2dBackpropFilter',
+        'pool2d',
+        'pool2dGrad',
+        'binary',
+        'relu',
+        'reluGrad',
+        'reduce',
+        'matmul',
+      ];
+      for (const name of expected)
+        assert.ok((onednn.calls.get(name) ?? 0) > 0, `native '${name}' ran in the onednn step`);
       assert.equal(cpu.calls.size, 0, 'nothing native ran on cpu');
       cpu.before.forEach((w, i) => assertClose(onednn.before[i]!, w, 0, 0, `initial weight ${i}`));
-      assert.ok(Number.isFinite(cpu.loss) && Math.abs(onednn.loss - cpu.loss) <= 1e-5, `loss ${onednn.loss} vs cpu ${cpu.loss}`);
+      assert.ok(
+        Number.isFinite(cpu.loss) && Math.abs(onednn.loss - cpu.loss) <= 1e-5,
+        `loss ${onednn.loss} vs cpu ${cpu.loss}`,
+      );
       cpu.after.forEach((w, i) => {
         // The step must have moved every tensor, or comparing weights would not test the gradients; the tolerance
         // is relative to the largest update of the tensor (plus the rounding of w - lr·g itself).
@@ -113,7 +148,11 @@ describe("d2l's NiN (src/model/nin.ts)", () => {
       const net = new NiN({ resize: size, seed: 5 }).net;
       if (backend === 'cpu') {
         // Glorot weights of the model's own initialiser, with small positive biases so most ReLUs are active.
-        weights = net.getWeights().map((w: tf.Tensor, i: number) => (w.shape.length === 1 ? values(w.shape, 300 + i, 0, 0.05) : (w.dataSync() as Float32Array)));
+        weights = net
+          .getWeights()
+          .map((w: tf.Tensor, i: number) =>
+            w.shape.length === 1 ? values(w.shape, 300 + i, 0, 0.05) : (w.dataSync() as Float32Array),
+          );
       }
       net.setWeights(net.getWeights().map((w: tf.Tensor, i: number) => tf.tensor(weights[i]!, w.shape)));
       const y = tf.tidy(() => net.predict(tf.tensor4d(xv, [2, size, size, 1])) as tf.Tensor);
@@ -122,13 +161,17 @@ describe("d2l's NiN (src/model/nin.ts)", () => {
       y.dispose();
       net.dispose();
     }
-    assert.ok(outputs.cpu!.some((v) => v !== 0), 'the output is not all zero (the comparison means something)');
+    assert.ok(
+      outputs.cpu!.some((v) => v !== 0),
+      'the output is not all zero (the comparison means something)',
+    );
     if (process.env.NIN_TEST_REPORT) console.log(`# NiN output max |y| ${maxAbs(outputs.cpu!)}`);
     assertClose(outputs.onednn!, outputs.cpu!, 1e-4 * maxAbs(outputs.cpu!), 1e-4, 'NiN output');
   });
 
   it('gradients of the loss (dropout inactive) with respect to all 24 weights match cpu within 1e-4·max|g| + 1e-3·|g|', async () => {
-    const size = 67, batchSize = 1;
+    const size = 67,
+      batchSize = 1;
     const xv = values([batchSize, size, size, 1], 211);
     let weights: Float32Array[] = [];
     const grads: Record<string, Float32Array[]> = {};
@@ -136,26 +179,41 @@ describe("d2l's NiN (src/model/nin.ts)", () => {
       await useBackend(backend);
       const model = new NiN({ resize: size, seed: 6 });
       if (backend === 'cpu') {
-        weights = model.net.getWeights().map((w: tf.Tensor, i: number) => (w.shape.length === 1 ? values(w.shape, 310 + i, 0, 0.05) : (w.dataSync() as Float32Array)));
+        weights = model.net
+          .getWeights()
+          .map((w: tf.Tensor, i: number) =>
+            w.shape.length === 1 ? values(w.shape, 310 + i, 0, 0.05) : (w.dataSync() as Float32Array),
+          );
       }
       model.net.setWeights(model.net.getWeights().map((w: tf.Tensor, i: number) => tf.tensor(weights[i]!, w.shape)));
       resetNativeCalls();
       const result = tf.tidy(() => {
-        const x = tf.tensor4d(xv, [batchSize, size, size, 1]), y = tf.tensor1d([3], 'int32');
+        const x = tf.tensor4d(xv, [batchSize, size, size, 1]),
+          y = tf.tensor1d([3], 'int32');
         const { value, grads: g } = tf.variableGrads(() => model.loss(model.forward(x, false), y));
         return [value, ...model.net.trainableWeights.map((w) => g[(w.read() as tf.Variable).name]!)];
       });
       grads[backend] = result.map((t) => t.dataSync() as Float32Array);
       tf.dispose(result);
-      if (backend === 'onednn') assert.ok((nativeCallCounts().get('conv2dBackpropFilter') ?? 0) >= 12, 'native conv gradients ran');
+      if (backend === 'onednn')
+        assert.ok((nativeCallCounts().get('conv2dBackpropFilter') ?? 0) >= 12, 'native conv gradients ran');
       model.net.dispose();
     }
     assertClose(grads.onednn![0]!, grads.cpu![0]!, 1e-5, 1e-5, 'NiN loss');
     for (let i = 1; i < grads.cpu!.length; i++) {
-      assert.ok(grads.cpu![i]!.some((v) => v !== 0), `gradient ${i} is not all zero`);
+      assert.ok(
+        grads.cpu![i]!.some((v) => v !== 0),
+        `gradient ${i} is not all zero`,
+      );
       const scale = maxAbs(grads.cpu![i]!);
       if (process.env.NIN_TEST_REPORT) console.log(`# NiN gradient ${i - 1}: max |g| ${scale.toExponential(2)}`);
-      assertClose(grads.onednn![i]!, grads.cpu![i]!, 1e-4 * scale, 1e-3, `NiN gradient of weight ${i - 1} [${grads.cpu![i]!.length}]`);
+      assertClose(
+        grads.onednn![i]!,
+        grads.cpu![i]!,
+        1e-4 * scale,
+        1e-3,
+        `NiN gradient of weight ${i - 1} [${grads.cpu![i]!.length}]`,
+      );
     }
   });
 });
@@ -166,14 +224,21 @@ describe('memory', () => {
     const net = buildNet('globalAveragePooling2d');
     net.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     const { x, y } = batch(11);
-    const xs = tf.tensor4d(x, [BATCH, SIZE, SIZE, 3]), ys = tf.tensor2d(y, [BATCH, CLASSES]);
+    const xs = tf.tensor4d(x, [BATCH, SIZE, SIZE, 3]),
+      ys = tf.tensor2d(y, [BATCH, CLASSES]);
     await net.trainOnBatch(xs, ys); // creates the optimizer's state
     const start = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) await net.trainOnBatch(xs, ys);
     assert.equal(tf.memory().numTensors, start, 'tensors leaked by trainOnBatch');
     // The same with a hand-written step (optimizer.minimize over the model's variables).
     const opt = tf.train.sgd(0.1);
-    const step = () => tf.tidy(() => { opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, net.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, false); });
+    const step = () =>
+      tf.tidy(() => {
+        opt.minimize(
+          () => tf.losses.softmaxCrossEntropy(ys, net.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar,
+          false,
+        );
+      });
     step();
     const start2 = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) step();
@@ -187,10 +252,15 @@ describe('memory', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     await useBackend('onednn');
-    const shapes: Array<[number, number, number, number]> = [[4, 32, 32, 8], [2, 17, 17, 8]]; // two cached geometries
+    const shapes: Array<[number, number, number, number]> = [
+      [4, 32, 32, 8],
+      [2, 17, 17, 8],
+    ]; // two cached geometries
     const inputs = shapes.map((s, i) => ({
-      x: tf.tensor4d(values(s, 401 + i), s), w: tf.variable(tf.tensor4d(values([3, 3, 8, 8], 411 + i, -0.3, 0.3), [3, 3, 8, 8])),
-      m: tf.tensor2d(values([96, 128], 421 + i), [96, 128]), k: tf.variable(tf.tensor2d(values([128, 64], 431 + i), [128, 64])),
+      x: tf.tensor4d(values(s, 401 + i), s),
+      w: tf.variable(tf.tensor4d(values([3, 3, 8, 8], 411 + i, -0.3, 0.3), [3, 3, 8, 8])),
+      m: tf.tensor2d(values([96, 128], 421 + i), [96, 128]),
+      k: tf.variable(tf.tensor2d(values([128, 64], 431 + i), [128, 64])),
     }));
     const step = (i: number) => {
       const { x, w, m, k } = inputs[i % 2]!;
@@ -218,8 +288,23 @@ describe('memory', () => {
     const grown = (process.memoryUsage().rss - rss0) / 2 ** 20;
     const calls = nativeCallCounts();
     const total = [...calls.values()].reduce((a, b) => a + b, 0);
-    if (process.env.NIN_TEST_REPORT) console.log(`# RSS growth ${grown.toFixed(2)} MB over ${total} native calls (${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    for (const entry of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool2d', 'pool2dGrad', 'matmul', 'binary', 'reduce', 'relu', 'reluGrad', 'step']) {
+    if (process.env.NIN_TEST_REPORT)
+      console.log(
+        `# RSS growth ${grown.toFixed(2)} MB over ${total} native calls (${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')})`,
+      );
+    for (const entry of [
+      'conv2d',
+      'conv2dBackpropInput',
+      'conv2dBackpropFilter',
+      'pool2d',
+      'pool2dGrad',
+      'matmul',
+      'binary',
+      'reduce',
+      'relu',
+      'reluGrad',
+      'step',
+    ]) {
       assert.ok((calls.get(entry) ?? 0) >= 500, `${entry} ran natively (${calls.get(entry) ?? 0} calls)`);
     }
     assert.equal(tf.memory().numTensors, tensors, 'no tensors leaked');

@@ -21,7 +21,10 @@ describe('class confidence maps', () => {
 
   it('have the side the chapter gives for each input size: 5×5 at 224, 3×3 at 160, 2×2 at 128, 1×1 at 96 and 67', () => {
     const nin = trainedLike(224);
-    assert.deepEqual([224, 160, 128, 96, 67].map((side) => mapSideAt(nin.net, side)), [5, 3, 2, 1, 1]);
+    assert.deepEqual(
+      [224, 160, 128, 96, 67].map((side) => mapSideAt(nin.net, side)),
+      [5, 3, 2, 1, 1],
+    );
     nin.net.dispose();
   });
 
@@ -36,7 +39,10 @@ describe('class confidence maps', () => {
       const means = m.maps.map((map) => map.reduce((a, v) => a + v, 0) / map.length);
       assertClose(means, logits[b]!, 1e-5, 0, `image ${b}: map means vs logits`);
       assertClose(m.logits, logits[b]!, 1e-6, 0, `image ${b}: logits`);
-      assert.ok(m.maps.every((map) => map.every((v) => v >= 0)), 'ReLU outputs');
+      assert.ok(
+        m.maps.every((map) => map.every((v) => v >= 0)),
+        'ReLU outputs',
+      );
       assert.ok(Math.abs(m.probabilities.reduce((a, p) => a + p, 0) - 1) < 1e-6);
     });
     x.dispose();
@@ -56,14 +62,21 @@ describe('class confidence maps', () => {
     const cpu = await mapsOn('cpu');
     const onednn = await mapsOn('onednn');
     cpu.maps.forEach((map, k) => assertClose(onednn.maps[k]!, map, 1e-4, 1e-4, `class ${k}`));
-    assert.ok(cpu.maps.some((map) => map.some((v) => v > 0)), 'the maps are not all 0');
+    assert.ok(
+      cpu.maps.some((map) => map.some((v) => v > 0)),
+      'the maps are not all 0',
+    );
     nin.net.dispose();
   });
 
   it('do not exist for AlexNet and VGG, whose scores come from dense layers', () => {
     for (const name of ['alexnet', 'vgg11-small'] as const) {
       const model = MODELS[name].create({ resize: 67, seed: 1 });
-      assert.throws(() => classMapModel(tf, model.net), (e: Error) => e instanceof ClassMapsError && /fully connected layers/.test(e.message), name);
+      assert.throws(
+        () => classMapModel(tf, model.net),
+        (e: Error) => e instanceof ClassMapsError && /fully connected layers/.test(e.message),
+        name,
+      );
       model.net.dispose();
     }
   });

@@ -22,7 +22,10 @@ const SIDE = 67;
 const IMAGES = 100;
 ort.env.wasm.numThreads = 1;
 
-async function ortLogits(onnx: Uint8Array, x: Float32Array): Promise<{ logits: Float32Array; dims: readonly number[]; names: [readonly string[], readonly string[]] }> {
+async function ortLogits(
+  onnx: Uint8Array,
+  x: Float32Array,
+): Promise<{ logits: Float32Array; dims: readonly number[]; names: [readonly string[], readonly string[]] }> {
   const session = await ort.InferenceSession.create(onnx);
   try {
     const out = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', x, [IMAGES, SIDE, SIDE, 1]) });
@@ -46,7 +49,9 @@ describe('ONNX export', () => {
   for (const name of MODEL_NAMES) {
     it(`${name}: ONNX Runtime gives TF.js's logits within 1e-4 on ${IMAGES} test images`, async () => {
       const model = MODELS[name].create({ resize: SIDE, seed: 5, init: 'he', lastBias: 1 }).net;
-      const expected = tf.tidy(() => (model.predict(tf.tensor4d(x, [IMAGES, SIDE, SIDE, 1])) as tf.Tensor).dataSync() as Float32Array);
+      const expected = tf.tidy(
+        () => (model.predict(tf.tensor4d(x, [IMAGES, SIDE, SIDE, 1])) as tf.Tensor).dataSync() as Float32Array,
+      );
       const { logits, dims, names } = await ortLogits(toOnnx(model, { producerVersion: 'test' }), x);
       model.dispose();
       assert.deepEqual(dims, [IMAGES, 10]);
@@ -54,7 +59,10 @@ describe('ONNX export', () => {
       let worst = 0;
       for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i]! - logits[i]!));
       assert.ok(worst <= 1e-4, `largest |TF.js − ONNX Runtime| = ${worst}`);
-      assert.ok(expected.some((v) => Math.abs(v) > 0.05), 'the logits are not all ~0 (the comparison means something)');
+      assert.ok(
+        expected.some((v) => Math.abs(v) > 0.05),
+        'the logits are not all ~0 (the comparison means something)',
+      );
     });
   }
 
@@ -70,14 +78,23 @@ describe('ONNX export', () => {
     assert.ok(existsSync(file));
     assert.match(r.stdout, /ONNX opset 13, .* input 'image' \[batch, 67, 67, 1\] → output 'logits' \[batch, 10\]/);
     const text = readFileSync(file).toString('latin1');
-    for (const s of ['classLabels', '"ankle boot"', 'pixelScale', 'NHWC']) assert.ok(text.includes(s), `metadata_props carry ${s}`);
+    for (const s of ['classLabels', '"ankle boot"', 'pixelScale', 'NHWC'])
+      assert.ok(text.includes(s), `metadata_props carry ${s}`);
     assert.equal(nin('export', '--model', dir, '--format', 'tflite').code, 2);
     assert.equal(nin('export', '--model', join(dir, 'nothing-here')).code, 2);
   });
 
   it('refuses a layer it has no mapping for, naming it, rather than writing a different model', () => {
-    const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }), tf.layers.batchNormalization({ name: 'bn' })] });
-    assert.throws(() => toOnnx(model, { producerVersion: 'test' }), (e: Error) => e instanceof OnnxExportError && /'bn' \(BatchNormalization\)/.test(e.message));
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }),
+        tf.layers.batchNormalization({ name: 'bn' }),
+      ],
+    });
+    assert.throws(
+      () => toOnnx(model, { producerVersion: 'test' }),
+      (e: Error) => e instanceof OnnxExportError && /'bn' \(BatchNormalization\)/.test(e.message),
+    );
     model.dispose();
   });
 });

@@ -18,11 +18,18 @@ function featureSide(net: tf.Sequential): number {
   return (spatial.at(-1)!.outputShape as number[])[1]!;
 }
 
-const cases: [ModelName, readonly SpatialWindow[]][] = [['nin', NIN_WINDOWS], ['alexnet', ALEXNET_WINDOWS], ['vgg11-small', vggWindows(VGG11_SMALL)]];
+const cases: [ModelName, readonly SpatialWindow[]][] = [
+  ['nin', NIN_WINDOWS],
+  ['alexnet', ALEXNET_WINDOWS],
+  ['vgg11-small', vggWindows(VGG11_SMALL)],
+];
 
 describe("models' smallest input sides", () => {
   it("are the chapter's: NiN 67 (224 → 54 → 26 → 12 → 5), AlexNet 65, VGG-11 32 at either width", () => {
-    assert.deepEqual([MODELS.nin.minSide, MODELS.alexnet.minSide, MODELS.vgg11.minSide, MODELS['vgg11-small'].minSide], [67, 65, 32, 32]);
+    assert.deepEqual(
+      [MODELS.nin.minSide, MODELS.alexnet.minSide, MODELS.vgg11.minSide, MODELS['vgg11-small'].minSide],
+      [67, 65, 32, 32],
+    );
     assert.equal(sideAfter(224, NIN_WINDOWS), 5);
     assert.equal(sideAfter(66, NIN_WINDOWS), 0);
     assert.equal(smallestInputSide(vggWindows(VGG11)), 32);
@@ -38,7 +45,10 @@ describe("models' smallest input sides", () => {
         model.net.dispose();
       }
       assert.ok(sideAfter(min, windows) >= 1 && sideAfter(min - 1, windows) === 0);
-      assert.throws(() => MODELS[name].create({ resize: min - 1 }), new RegExp(`at least ${min}×${min} pixels.*got ${min - 1}`));
+      assert.throws(
+        () => MODELS[name].create({ resize: min - 1 }),
+        new RegExp(`at least ${min}×${min} pixels.*got ${min - 1}`),
+      );
     });
   }
 });

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
-  addBatch, classHealth, emptyTotals, healthWarnings, PLATEAU_STEPS, plateauStreak, plateauWarning,
+  addBatch,
+  classHealth,
+  emptyTotals,
+  healthWarnings,
+  PLATEAU_STEPS,
+  plateauStreak,
+  plateauWarning,
 } from '../../src/training/class_health.js';
 import { nin } from '../support/nin_cli.js';
 
@@ -21,7 +27,11 @@ describe('class health', () => {
     addBatch(totals, { maxScore: [0, 1, 0.1], minScore: [0, 0.5, 0], predicted: [0, 2, 0] });
     assert.deepEqual(classHealth(totals, NAMES), { deadClasses: ['a'], neverPredicted: ['a'] });
     addBatch(totals, { maxScore: [0, 1, 0], minScore: [-1e-9, 0, 0], predicted: [1, 0, 0] });
-    assert.deepEqual(classHealth(totals, NAMES), { deadClasses: [], neverPredicted: [] }, 'a score below 0 is a linear logit, not a dead ReLU');
+    assert.deepEqual(
+      classHealth(totals, NAMES),
+      { deadClasses: [], neverPredicted: [] },
+      'a score below 0 is a linear logit, not a dead ReLU',
+    );
   });
 
   it('warns of dead classes since the epoch they died, and of live classes never predicted', () => {
@@ -32,7 +42,10 @@ describe('class health', () => {
     ];
     const [dead, never, ...rest] = healthWarnings(epochs);
     assert.equal(rest.length, 0);
-    assert.match(dead!, /^warning: dead classes: the score of a \(since epoch 3\), b \(since epoch 2\) is 0 for every validation image; .*--recipe robust/);
+    assert.match(
+      dead!,
+      /^warning: dead classes: the score of a \(since epoch 3\), b \(since epoch 2\) is 0 for every validation image; .*--recipe robust/,
+    );
     assert.equal(never, 'warning: the model predicts no validation image as c (since epoch 1)');
     assert.deepEqual(healthWarnings([{ epoch: 1, deadClasses: [], neverPredicted: [] }]), []);
     assert.deepEqual(healthWarnings([{ epoch: 1 }]), [], 'a record of an earlier version has no health');
@@ -44,7 +57,10 @@ describe('class health', () => {
     assert.equal(streak, 4);
     assert.equal(plateauStreak(streak, 2.2, 10), 0);
     assert.equal(plateauStreak(0, Math.log(5) * 1.011, 5), 0);
-    assert.match(plateauWarning(PLATEAU_STEPS, 10), /within 1% of ln 10 = 2\.3026, the loss of uniform guessing, for 200 steps/);
+    assert.match(
+      plateauWarning(PLATEAU_STEPS, 10),
+      /within 1% of ln 10 = 2\.3026, the loss of uniform guessing, for 200 steps/,
+    );
   });
 });
 
@@ -54,12 +70,29 @@ describe('dead classes end to end', () => {
 
   it('a run whose class scores start dead says so after each epoch, in record.json and in nin eval', () => {
     // a bias of −10 on the last 1×1 convolution: every class score is 0 from the start, and stays so
-    const train = nin('train', '--resize', '67', '--epochs', '2', '--limit-train', '64', '--limit-test', '32', '--batch-size', '32',
-      '--last-bias=-10', '--out', join(dir, 'run'));
+    const train = nin(
+      'train',
+      '--resize',
+      '67',
+      '--epochs',
+      '2',
+      '--limit-train',
+      '64',
+      '--limit-test',
+      '32',
+      '--batch-size',
+      '32',
+      '--last-bias=-10',
+      '--out',
+      join(dir, 'run'),
+    );
     assert.equal(train.code, 0, train.stderr);
     const all = 't-shirt, trouser, pullover, dress, coat, sandal, shirt, sneaker, bag, ankle boot';
     assert.match(train.stderr, new RegExp(`^epoch 2/2: .* \\| dead: ${all}; never predicted: trouser, .*$`, 'm'));
-    assert.match(train.stderr, /^warning: dead classes: the score of t-shirt \(since epoch 1\), .* is 0 for every validation image/m);
+    assert.match(
+      train.stderr,
+      /^warning: dead classes: the score of t-shirt \(since epoch 1\), .* is 0 for every validation image/m,
+    );
     const record = JSON.parse(readFileSync(join(dir, 'run', 'record.json'), 'utf8'));
     assert.equal(record.epochs[1].deadClasses.length, 10);
     assert.equal(record.config.recipe.lastBias, -10);
@@ -67,7 +100,9 @@ describe('dead classes end to end', () => {
     const text = nin('eval', '--model', join(dir, 'run'), '--limit-test', '32');
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`^dead classes \\(score 0 for every test image\\): ${all}$`, 'm'));
-    const json = JSON.parse(nin('eval', '--model', join(dir, 'run'), '--limit-test', '32', '--json', '--tta', 'on').stdout);
+    const json = JSON.parse(
+      nin('eval', '--model', join(dir, 'run'), '--limit-test', '32', '--json', '--tta', 'on').stdout,
+    );
     assert.equal(json.deadClasses.length, 10);
     assert.equal(json.neverPredicted.length, 9, 'all scores tie at 0: argmax picks the first class');
     assert.equal(json.tta, true);

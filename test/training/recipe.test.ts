@@ -27,14 +27,23 @@ const RESIZE = 67;
 
 function toyData(batches: number, batchSize = 8): DataModule {
   const rand = mulberry32(7);
-  const make = () => Array.from({ length: batches }, (): DataBatch => ({
-    x: new Float32Array(batchSize * RESIZE * RESIZE).map(() => rand()),
-    y: new Int32Array(batchSize).map(() => Math.floor(rand() * 10)),
-    size: batchSize, dataMs: 0,
-  }));
-  const train = make(), val = make();
+  const make = () =>
+    Array.from(
+      { length: batches },
+      (): DataBatch => ({
+        x: new Float32Array(batchSize * RESIZE * RESIZE).map(() => rand()),
+        y: new Int32Array(batchSize).map(() => Math.floor(rand() * 10)),
+        size: batchSize,
+        dataMs: 0,
+      }),
+    );
+  const train = make(),
+    val = make();
   return {
-    batchSize, resize: RESIZE, numTrainBatches: () => batches, numValBatches: () => batches,
+    batchSize,
+    resize: RESIZE,
+    numTrainBatches: () => batches,
+    numValBatches: () => batches,
     async *trainDataloader(epoch: number, start = 0) {
       for (let i = start; i < batches; i++) yield train[(i + epoch) % batches]!;
     },
@@ -56,7 +65,10 @@ describe('learning-rate schedule', () => {
       assert.equal(lrs[4], 1, `${schedule}: the peak right after the warm-up`);
       if (schedule === 'constant') assert.ok(lrs.slice(4).every((lr) => lr === 1));
       else {
-        assert.ok(lrs.slice(4).every((lr, i, a) => i === 0 || lr < a[i - 1]!), `${schedule} decreases`);
+        assert.ok(
+          lrs.slice(4).every((lr, i, a) => i === 0 || lr < a[i - 1]!),
+          `${schedule} decreases`,
+        );
         assert.ok(lrs[13]! > 0 && lrs[13]! < 0.15, `${schedule}: near 0 at the last step, ${lrs[13]}`);
       }
     }
@@ -69,11 +81,24 @@ describe('optimizers', () => {
   /** One step on a kernel w (rank 2) and a bias b (rank 1) with fixed gradients. */
   function step(name: 'adamw' | 'nesterov' | 'sgd', steps: number) {
     return tf.tidy(() => {
-      const w = tf.variable(tf.tensor2d([[1, -2], [0.5, 3]]), true, `w-${name}-${steps}-${Math.random()}`);
+      const w = tf.variable(
+        tf.tensor2d([
+          [1, -2],
+          [0.5, 3],
+        ]),
+        true,
+        `w-${name}-${steps}-${Math.random()}`,
+      );
       const b = tf.variable(tf.tensor1d([1, -1]), true, `b-${name}-${steps}-${Math.random()}`);
       const optimizer = makeOptimizer({ optimizer: name, lr: 0.1, momentum: 0.9, weightDecay: 0.2 });
       for (let i = 0; i < steps; i++) {
-        optimizer.applyGradients({ [w.name]: tf.tensor2d([[0.5, 0.5], [-1, 2]]), [b.name]: tf.tensor1d([0.25, -0.5]) });
+        optimizer.applyGradients({
+          [w.name]: tf.tensor2d([
+            [0.5, 0.5],
+            [-1, 2],
+          ]),
+          [b.name]: tf.tensor1d([0.25, -0.5]),
+        });
       }
       const result = { w: Array.from(w.dataSync()), b: Array.from(b.dataSync()) };
       optimizer.dispose();
@@ -88,11 +113,19 @@ describe('optimizers', () => {
     const { w, b } = step('adamw', 2);
     // two steps with a constant gradient g: m̂ = g, v̂ = g², so each Adam step is −lr·g/(|g| + ε) ≈ −lr·sign(g)
     const adam = (x: number, g: number, decay: number) => {
-      for (let i = 0; i < 2; i++) x = x * (1 - 0.1 * decay) - 0.1 * g / (Math.abs(g) + 1e-8);
+      for (let i = 0; i < 2; i++) x = x * (1 - 0.1 * decay) - (0.1 * g) / (Math.abs(g) + 1e-8);
       return x;
     };
-    [[1, 0.5], [-2, 0.5], [0.5, -1], [3, 2]].forEach(([x, g], i) => assert.ok(Math.abs(w[i]! - adam(x!, g!, 0.2)) < 1e-6, `w[${i}] ${w[i]}`));
-    [[1, 0.25], [-1, -0.5]].forEach(([x, g], i) => assert.ok(Math.abs(b[i]! - adam(x!, g!, 0)) < 1e-6, `b[${i}]: no decay`));
+    [
+      [1, 0.5],
+      [-2, 0.5],
+      [0.5, -1],
+      [3, 2],
+    ].forEach(([x, g], i) => assert.ok(Math.abs(w[i]! - adam(x!, g!, 0.2)) < 1e-6, `w[${i}] ${w[i]}`));
+    [
+      [1, 0.25],
+      [-1, -0.5],
+    ].forEach(([x, g], i) => assert.ok(Math.abs(b[i]! - adam(x!, g!, 0)) < 1e-6, `b[${i}]: no decay`));
   });
 
   it("Nesterov SGD: v ← m·v + g + wd·w, w ← w − lr·(g + wd·w + m·v) on kernels (PyTorch's), no decay on biases", async () => {
@@ -107,16 +140,36 @@ describe('optimizers', () => {
       }
       return x;
     };
-    [[1, 0.5], [-2, 0.5], [0.5, -1], [3, 2]].forEach(([x, g], i) => assert.ok(Math.abs(w[i]! - nesterov(x!, g!, 0.2)) < 1e-6, `w[${i}] ${w[i]}`));
-    [[1, 0.25], [-1, -0.5]].forEach(([x, g], i) => assert.ok(Math.abs(b[i]! - nesterov(x!, g!, 0)) < 1e-6, `b[${i}]`));
+    [
+      [1, 0.5],
+      [-2, 0.5],
+      [0.5, -1],
+      [3, 2],
+    ].forEach(([x, g], i) => assert.ok(Math.abs(w[i]! - nesterov(x!, g!, 0.2)) < 1e-6, `w[${i}] ${w[i]}`));
+    [
+      [1, 0.25],
+      [-1, -0.5],
+    ].forEach(([x, g], i) => assert.ok(Math.abs(b[i]! - nesterov(x!, g!, 0)) < 1e-6, `b[${i}]`));
   });
 
   it('AdamW resumed from its saved state continues exactly as without the interruption', async () => {
     await useBackend('onednn');
     const settings = { optimizer: 'adamw' as const, lr: 0.01, momentum: 0, weightDecay: 0.05 };
-    const gradient = (name: string, i: number) => ({ [name]: tf.tensor2d([[Math.sin(i), 0.3], [-1, Math.cos(i)]]) });
+    const gradient = (name: string, i: number) => ({
+      [name]: tf.tensor2d([
+        [Math.sin(i), 0.3],
+        [-1, Math.cos(i)],
+      ]),
+    });
     const train = async (interrupt: boolean) => {
-      const w = tf.variable(tf.tensor2d([[1, -2], [0.5, 3]]), true, `w-resume-${interrupt}`);
+      const w = tf.variable(
+        tf.tensor2d([
+          [1, -2],
+          [0.5, 3],
+        ]),
+        true,
+        `w-resume-${interrupt}`,
+      );
       let optimizer = makeOptimizer(settings);
       for (let i = 0; i < 5; i++) tf.tidy(() => optimizer.applyGradients(gradient(w.name, i)));
       if (interrupt) {
@@ -139,14 +192,36 @@ describe('recipes', () => {
   it('the d2l recipe trains exactly as the model alone does (SGD at its rate, Xavier, no augmentation)', async () => {
     await useBackend('onednn');
     const d2l = recipePreset('d2l', MODELS.nin);
-    assert.deepEqual({ optimizer: d2l.optimizer, lr: d2l.lr, weightDecay: d2l.weightDecay, schedule: d2l.schedule, warmup: d2l.warmupEpochs },
-      { optimizer: 'sgd', lr: 0.05, weightDecay: 0, schedule: 'constant', warmup: 0 });
+    assert.deepEqual(
+      {
+        optimizer: d2l.optimizer,
+        lr: d2l.lr,
+        weightDecay: d2l.weightDecay,
+        schedule: d2l.schedule,
+        warmup: d2l.warmupEpochs,
+      },
+      { optimizer: 'sgd', lr: 0.05, weightDecay: 0, schedule: 'constant', warmup: 0 },
+    );
     const train = async (withRecipe: boolean) => {
-      const model = withRecipe ? new NiN({ resize: RESIZE, seed: 5, ...modelSettings(d2l) }) : new NiN({ resize: RESIZE, lr: 0.05, seed: 5 });
-      const summaries = await new Trainer({ maxEpochs: 2, ...quiet, ...(withRecipe ? { recipe: d2l } : {}) }).fit(model, toyData(3));
-      return { summaries: summaries.map(({ trainLoss, trainAcc, valLoss, valAcc }) => ({ trainLoss, trainAcc, valLoss, valAcc })), weights: weightsOf(model) };
+      const model = withRecipe
+        ? new NiN({ resize: RESIZE, seed: 5, ...modelSettings(d2l) })
+        : new NiN({ resize: RESIZE, lr: 0.05, seed: 5 });
+      const summaries = await new Trainer({ maxEpochs: 2, ...quiet, ...(withRecipe ? { recipe: d2l } : {}) }).fit(
+        model,
+        toyData(3),
+      );
+      return {
+        summaries: summaries.map(({ trainLoss, trainAcc, valLoss, valAcc }) => ({
+          trainLoss,
+          trainAcc,
+          valLoss,
+          valAcc,
+        })),
+        weights: weightsOf(model),
+      };
     };
-    const plain = await train(false), recipe = await train(true);
+    const plain = await train(false),
+      recipe = await train(true);
     assert.deepEqual(recipe.summaries, plain.summaries);
     recipe.weights.forEach((w, i) => assert.deepEqual(w, plain.weights[i], `weight ${i}`));
   });
@@ -164,17 +239,31 @@ describe('recipes', () => {
       const stop = new AbortController();
       let steps = 0;
       const data = toyData(4);
-      const stopping: DataModule = { ...data, async *trainDataloader(epoch, start) {
-        for await (const batch of data.trainDataloader(epoch, start)) {
-          if (++steps === 3) stop.abort('test');
-          yield batch;
-        }
-      } };
-      await assert.rejects(new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, signal: stop.signal, ...quiet }).fit(model(), stopping));
+      const stopping: DataModule = {
+        ...data,
+        async *trainDataloader(epoch, start) {
+          for await (const batch of data.trainDataloader(epoch, start)) {
+            if (++steps === 3) stop.abort('test');
+            yield batch;
+          }
+        },
+      };
+      await assert.rejects(
+        new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, signal: stop.signal, ...quiet }).fit(
+          model(),
+          stopping,
+        ),
+      );
       const resumed = model(); // the run's seed (it seeds the dropout masks), other weights: they come from the checkpoint
       resumed.net.setWeights(new NiN({ resize: RESIZE, seed: 99 }).net.getWeights());
-      const again = await new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, ...quiet }).fit(resumed, toyData(4));
-      assert.deepEqual(again.map((s) => [s.trainLoss, s.valAcc, s.lr]), summaries.map((s) => [s.trainLoss, s.valAcc, s.lr]));
+      const again = await new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, ...quiet }).fit(
+        resumed,
+        toyData(4),
+      );
+      assert.deepEqual(
+        again.map((s) => [s.trainLoss, s.valAcc, s.lr]),
+        summaries.map((s) => [s.trainLoss, s.valAcc, s.lr]),
+      );
       weightsOf(resumed).forEach((w, i) => assert.deepEqual(w, weightsOf(reference)[i], `weight ${i}`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -183,7 +272,8 @@ describe('recipes', () => {
 
   it('seeds He initialisation as it seeds Xavier: the same weights for the same seed, seed 0 included', () => {
     for (const seed of [0, 1]) {
-      const a = new NiN({ resize: RESIZE, seed, init: 'he' }), b = new NiN({ resize: RESIZE, seed, init: 'he' });
+      const a = new NiN({ resize: RESIZE, seed, init: 'he' }),
+        b = new NiN({ resize: RESIZE, seed, init: 'he' });
       weightsOf(a).forEach((w, i) => assert.deepEqual(w, weightsOf(b)[i], `seed ${seed}, weight ${i}`));
       assert.notDeepEqual(weightsOf(a)[0], weightsOf(new NiN({ resize: RESIZE, seed, init: 'xavier' }))[0]);
     }
@@ -195,11 +285,32 @@ describe('recipes', () => {
     assert.equal(robust.lr, MODELS.nin.robustLr);
     assert.equal(recipeFromOptions({}, MODELS.alexnet).lr, 0.01, "d2l's rate for AlexNet by default");
     assert.deepEqual([robust.translate, robust.flip, robust.tta], [0, false, false], 'no augmentation in the preset');
-    const changed = recipeFromOptions({ recipe: 'robust', flip: 'on', translate: '2', tta: 'on', optimizer: 'nesterov', lr: '0.01' }, MODELS.nin);
-    assert.deepEqual([changed.flip, changed.translate, changed.optimizer, changed.momentum, changed.lr, changed.tta], [true, 2, 'nesterov', 0.9, 0.01, true]);
-    assert.match(describeRecipe(changed), /^robust \(nesterov 0\.9 lr 0\.01, wd 0\.05, linear after 1 warm-up epoch, he init, last bias 1, label smoothing 0\.1, translate ±2 px, flip, flip TTA\)$/);
-    for (const [option, value] of [['recipe', 'fast'], ['optimizer', 'adam'], ['warmup', '-1'], ['label-smoothing', '0.9'], ['flip', 'yes'], ['translate', '2.5'], ['lr', '0']]) {
-      assert.throws(() => recipeFromOptions({ [option!]: value }, MODELS.nin), (e: Error) => e instanceof UsageError && e.message.startsWith(`--${option}`), `${option} ${value}`);
+    const changed = recipeFromOptions(
+      { recipe: 'robust', flip: 'on', translate: '2', tta: 'on', optimizer: 'nesterov', lr: '0.01' },
+      MODELS.nin,
+    );
+    assert.deepEqual(
+      [changed.flip, changed.translate, changed.optimizer, changed.momentum, changed.lr, changed.tta],
+      [true, 2, 'nesterov', 0.9, 0.01, true],
+    );
+    assert.match(
+      describeRecipe(changed),
+      /^robust \(nesterov 0\.9 lr 0\.01, wd 0\.05, linear after 1 warm-up epoch, he init, last bias 1, label smoothing 0\.1, translate ±2 px, flip, flip TTA\)$/,
+    );
+    for (const [option, value] of [
+      ['recipe', 'fast'],
+      ['optimizer', 'adam'],
+      ['warmup', '-1'],
+      ['label-smoothing', '0.9'],
+      ['flip', 'yes'],
+      ['translate', '2.5'],
+      ['lr', '0'],
+    ]) {
+      assert.throws(
+        () => recipeFromOptions({ [option!]: value }, MODELS.nin),
+        (e: Error) => e instanceof UsageError && e.message.startsWith(`--${option}`),
+        `${option} ${value}`,
+      );
     }
   });
 });

@@ -17,7 +17,15 @@ import type { MetricPoint } from '../../src/training/progress_board.js';
 import { browserModules, importSpecifiers } from '../../src/web/browser_modules.js';
 import { PAGES } from '../../src/web/pages.js';
 import type { NinServer } from '../../src/web/server.js';
-import { EPOCH_ONE, grayPng, mkdirp, saveUntrainedModel, startTestServer, testImagePixels, writeRun } from './helpers.js';
+import {
+  EPOCH_ONE,
+  grayPng,
+  mkdirp,
+  saveUntrainedModel,
+  startTestServer,
+  testImagePixels,
+  writeRun,
+} from './helpers.js';
 import { eventStream } from './event_stream.js';
 
 describe('nin serve API', () => {
@@ -50,7 +58,11 @@ describe('nin serve API', () => {
 
   it('POST /api/predict: top-k in Node on onednn, equal to TF.js resizing the 28×28 image itself', async () => {
     const pixels = testImagePixels(test, 0);
-    const response = await api('/api/predict?k=10', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: await grayPng(pixels) });
+    const response = await api('/api/predict?k=10', {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/png' },
+      body: await grayPng(pixels),
+    });
     assert.equal(response.status, 200);
     const { top, resize, backend } = await response.json();
     assert.equal(resize, 67);
@@ -61,7 +73,10 @@ describe('nin serve API', () => {
     // The same image through TF.js's resizeBilinear (half-pixel centres): the server's preprocessing agrees with it.
     const model = await loadModel(modelDir);
     const expected = tf.tidy(() => {
-      const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, 28, 28, 1]);
+      const x = tf.tensor4d(
+        Float32Array.from(pixels, (v) => v / 255),
+        [1, 28, 28, 1],
+      );
       return tf.softmax(model.predict(tf.image.resizeBilinear(x, [67, 67], false, true)) as tf.Tensor).dataSync();
     });
     for (const { index, label, probability } of top) {
@@ -69,13 +84,23 @@ describe('nin serve API', () => {
       assert.ok(Math.abs(probability - expected[index]!) < 1e-5, `${label}: ${probability} vs ${expected[index]}`);
     }
 
-    const jpeg = new Uint8Array(await sharp(await grayPng(pixels)).jpeg().toBuffer());
-    const three = await (await api('/api/predict', { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: jpeg })).json();
+    const jpeg = new Uint8Array(
+      await sharp(await grayPng(pixels))
+        .jpeg()
+        .toBuffer(),
+    );
+    const three = await (
+      await api('/api/predict', { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: jpeg })
+    ).json();
     assert.equal(three.top.length, 3, 'k defaults to 3');
   });
 
   it('POST /api/explain: 422 with the reason when the served model has 1×1 class maps (67×67)', async () => {
-    const response = await api('/api/explain', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: await grayPng(testImagePixels(test, 0)) });
+    const response = await api('/api/explain', {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/png' },
+      body: await grayPng(testImagePixels(test, 0)),
+    });
     assert.equal(response.status, 422);
     assert.match((await response.json()).error, /each class map is 1×1.*2×2 from \d+ px/);
   });
@@ -83,7 +108,8 @@ describe('nin serve API', () => {
   it('GET /api/samples: two test images of each class, served as the PNGs of the test split', async () => {
     const { samples } = await (await api('/api/samples')).json();
     assert.equal(samples.length, 20);
-    for (let label = 0; label < 10; label++) assert.equal(samples.filter((s: { label: number }) => s.label === label).length, 2);
+    for (let label = 0; label < 10; label++)
+      assert.equal(samples.filter((s: { label: number }) => s.label === label).length, 2);
     const first = samples[0];
     assert.deepEqual(first, { index: 0, label: test.labels[0], name: TEXT_LABELS[test.labels[0]!] });
     const png = await api(`/api/samples/${first.index}.png`);
@@ -99,7 +125,10 @@ describe('nin serve API', () => {
   it('GET /api/runs, /api/runs/:id and /api/runs/:id/metrics: summaries, the layer walk, the points', async () => {
     mkdirp(join(runsDir, 'compare')); // not a run
     const { runs } = await (await api('/api/runs')).json();
-    assert.deepEqual(runs.map((r: { id: string }) => r.id), ['r1']);
+    assert.deepEqual(
+      runs.map((r: { id: string }) => r.id),
+      ['r1'],
+    );
     assert.equal(runs[0].epochsDone, 1);
     assert.equal(runs[0].epochs, 2);
     assert.equal(runs[0].valAcc, 0.66);
@@ -119,7 +148,10 @@ describe('nin serve API', () => {
 
   it('metrics.jsonl: lines that are not metric points (or not finished) never reach a client', async () => {
     const run = writeRun(runsDir, 'messy', EPOCH_ONE.slice(0, 2));
-    appendFileSync(run.metricsJsonl, 'not json\n{"epoch":"<img src=x>","name":"train_loss","value":1}\n{"epoch":1,"name":"other","value":1}\n{"epoch":1,"name":"val_acc","value":null}\n{"epoch":1,"name":"val_acc"');
+    appendFileSync(
+      run.metricsJsonl,
+      'not json\n{"epoch":"<img src=x>","name":"train_loss","value":1}\n{"epoch":1,"name":"other","value":1}\n{"epoch":1,"name":"val_acc","value":null}\n{"epoch":1,"name":"val_acc"',
+    );
     assert.deepEqual((await (await api('/api/runs/messy/metrics')).json()).points, EPOCH_ONE.slice(0, 2));
     rmSync(run.path, { recursive: true });
   });
@@ -164,8 +196,26 @@ describe('nin serve API', () => {
   it("GET /api/compare: nin compare's table from <runs>/compare/, when there is one", async () => {
     assert.deepEqual(await (await api('/api/compare')).json(), { dir: 'compare', rows: null, markdown: null });
     const models = [
-      { name: 'NiN', params: 1_992_166, denseShare: 0, macs: 7.7e8, activationBytes: 4.1e7, trainImgPerSec: 90, inferImgPerSec: 311, testAcc: 0.84 },
-      { name: 'AlexNet', params: 46_787_978, denseShare: 0.96, macs: 9.4e8, activationBytes: 2.1e7, trainImgPerSec: 70, inferImgPerSec: 250, nested: { a: 1 } },
+      {
+        name: 'NiN',
+        params: 1_992_166,
+        denseShare: 0,
+        macs: 7.7e8,
+        activationBytes: 4.1e7,
+        trainImgPerSec: 90,
+        inferImgPerSec: 311,
+        testAcc: 0.84,
+      },
+      {
+        name: 'AlexNet',
+        params: 46_787_978,
+        denseShare: 0.96,
+        macs: 9.4e8,
+        activationBytes: 2.1e7,
+        trainImgPerSec: 70,
+        inferImgPerSec: 250,
+        nested: { a: 1 },
+      },
     ];
     writeFileSync(join(runsDir, 'compare', 'compare.json'), JSON.stringify({ models }));
     writeFileSync(join(runsDir, 'compare', 'compare.md'), '| model | params |\n');
@@ -177,14 +227,23 @@ describe('nin serve API', () => {
 
   it('serves the pages, TF.js and its wasm backend from node_modules, and the compiled page scripts', async () => {
     for (const [path, type] of [
-      ['/', 'text/html'], ['/runs', 'text/html'], ['/static/style.css', 'text/css'], ['/vendor/tf.es2017.min.js', 'text/javascript'],
-      ['/vendor/tf-backend-wasm.es2017.min.js', 'text/javascript'], ['/vendor/tfjs-backend-wasm-simd.wasm', 'application/wasm'],
-      ['/lib/web/client/classify_page.js', 'text/javascript'], ['/lib/data/model_input.js', 'text/javascript'],
-      ['/model/model.json', 'application/json'], ['/model/weights.bin', 'application/octet-stream'],
+      ['/', 'text/html'],
+      ['/runs', 'text/html'],
+      ['/static/style.css', 'text/css'],
+      ['/vendor/tf.es2017.min.js', 'text/javascript'],
+      ['/vendor/tf-backend-wasm.es2017.min.js', 'text/javascript'],
+      ['/vendor/tfjs-backend-wasm-simd.wasm', 'application/wasm'],
+      ['/lib/web/client/classify_page.js', 'text/javascript'],
+      ['/lib/data/model_input.js', 'text/javascript'],
+      ['/model/model.json', 'application/json'],
+      ['/model/weights.bin', 'application/octet-stream'],
     ]) {
       const response = await api(path!);
       assert.equal(response.status, 200, path);
-      assert.ok(response.headers.get('content-type')!.startsWith(type!), `${path}: ${response.headers.get('content-type')}`);
+      assert.ok(
+        response.headers.get('content-type')!.startsWith(type!),
+        `${path}: ${response.headers.get('content-type')}`,
+      );
       assert.match(response.headers.get('content-security-policy')!, /default-src 'self'/);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
     }
@@ -197,12 +256,23 @@ describe('nin serve API', () => {
 
   it('/lib/: the page scripts and what they import, all browser-safe; a module importing Node is refused', () => {
     const modules = browserModules(PAGES.map((page) => page.module));
-    for (const path of ['/lib/web/client/runs_page.js', '/lib/data/model_input.js', '/lib/data/fashion_mnist_look.js', '/lib/model/top_classes.js', '/lib/training/curves_svg.js']) {
+    for (const path of [
+      '/lib/web/client/runs_page.js',
+      '/lib/data/model_input.js',
+      '/lib/data/fashion_mnist_look.js',
+      '/lib/model/top_classes.js',
+      '/lib/training/curves_svg.js',
+    ]) {
       assert.ok(modules.has(path), `${path} is served`);
     }
     assert.ok(!modules.has('/lib/training/progress_board.js'), 'type-only imports pull in nothing');
     assert.throws(() => browserModules(['training/plot.js']), /plot\.js imports 'sharp'/);
-    assert.deepEqual(importSpecifiers("import a from './a.js';\nexport { b } from \"../b.js\";\nimport './c.js';\nexport const from = 'x';"), ['./c.js', './a.js', '../b.js']);
+    assert.deepEqual(
+      importSpecifiers(
+        "import a from './a.js';\nexport { b } from \"../b.js\";\nimport './c.js';\nexport const from = 'x';",
+      ),
+      ['./c.js', './a.js', '../b.js'],
+    );
   });
 
   it('without a model: the page learns why, and predictions are 503', async () => {
@@ -211,7 +281,11 @@ describe('nin serve API', () => {
       const info = await (await fetch(new URL('/api/model', empty.url))).json();
       assert.equal(info.available, false);
       assert.match(info.reason, /no run with a saved model/);
-      const predict = await fetch(new URL('/api/predict', empty.url), { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: await grayPng(testImagePixels(test, 0)) });
+      const predict = await fetch(new URL('/api/predict', empty.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'image/png' },
+        body: await grayPng(testImagePixels(test, 0)),
+      });
       assert.equal(predict.status, 503);
       assert.equal((await fetch(new URL('/model/model.json', empty.url))).status, 503);
     } finally {

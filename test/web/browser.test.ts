@@ -24,7 +24,8 @@ import { grayPng, mkdirp, startTestServer, testImagePixels } from './helpers.js'
 import { trainSmallRun } from './trained_run.js';
 
 const CHROMIUM = process.env.NIN_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = process.env.NIN_SCREENSHOT_DIR ?? fileURLToPath(new URL('../../../test-artifacts/web/', import.meta.url));
+const ARTIFACTS =
+  process.env.NIN_SCREENSHOT_DIR ?? fileURLToPath(new URL('../../../test-artifacts/web/', import.meta.url));
 
 describe('the web page in Chromium', () => {
   const work = mkdtempSync(join(tmpdir(), 'nin-web-browser-'));
@@ -36,13 +37,19 @@ describe('the web page in Chromium', () => {
 
   before(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium; scripts/setup.sh does it) or set NIN_CHROMIUM`);
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium; scripts/setup.sh does it) or set NIN_CHROMIUM`,
+      );
     }
     await useBackend('onednn');
     run = await trainSmallRun(join(mkdirp(join(work, 'runs')), 'small-run'));
     test = await readFashionMnistSplit('test', { limit: 200 });
     server = await startTestServer({ runsDir: join(work, 'runs') }); // no --model: the newest run's
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -55,7 +62,11 @@ describe('the web page in Chromium', () => {
 
   /** Node's ranking (POST /api/predict, onednn) of test image `index`. */
   async function nodeTop(index: number, k = 3): Promise<ClassProbability[]> {
-    const response = await fetch(new URL(`/api/predict?k=${k}`, server.url), { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: await grayPng(testImagePixels(test, index)) });
+    const response = await fetch(new URL(`/api/predict?k=${k}`, server.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/png' },
+      body: await grayPng(testImagePixels(test, index)),
+    });
     return (await response.json()).top;
   }
 
@@ -69,10 +80,12 @@ describe('the web page in Chromium', () => {
 
   it('classify: an uploaded test image is ranked as in Node, its true label first, and the page shows the 28×28 it saw', async () => {
     // the first test image Node gets right, by a margin, so that float differences cannot swap the top two
-    let index = -1, expected: ClassProbability[] = [];
+    let index = -1,
+      expected: ClassProbability[] = [];
     for (let i = 0; i < test.count && index < 0; i++) {
       const top = await nodeTop(i);
-      if (top[0]!.index === test.labels[i] && top[0]!.probability - top[1]!.probability > 0.05) [index, expected] = [i, top];
+      if (top[0]!.index === test.labels[i] && top[0]!.probability - top[1]!.probability > 0.05)
+        [index, expected] = [i, top];
     }
     assert.ok(index >= 0, 'the trained model gets some test image right');
 
@@ -82,15 +95,32 @@ describe('the web page in Chromium', () => {
     const file = join(work, `test-image-${index}.png`);
     writeFileSync(file, await grayPng(testImagePixels(test, index)));
     await page.setInputFiles('#file', file);
-    await page.waitForFunction((name) => document.getElementById('caption')?.textContent === name, `test-image-${index}.png`);
+    await page.waitForFunction(
+      (name) => document.getElementById('caption')?.textContent === name,
+      `test-image-${index}.png`,
+    );
 
-    const shown = await page.$$eval('#top li', (items) => items.map((li) => ({ label: li.dataset.label!, probability: Number(li.dataset.probability) })));
+    const shown = await page.$$eval('#top li', (items) =>
+      items.map((li) => ({ label: li.dataset.label!, probability: Number(li.dataset.probability) })),
+    );
     assert.equal(shown[0]!.label, TEXT_LABELS[test.labels[index]!], 'the true label ranks first');
-    assert.deepEqual(shown.map((s) => s.label), expected.map((e) => e.label), 'the same top 3 as Node');
-    shown.forEach((s, i) => assert.ok(Math.abs(s.probability - expected[i]!.probability) < 1e-3, `${s.label}: browser ${s.probability}, Node ${expected[i]!.probability}`));
+    assert.deepEqual(
+      shown.map((s) => s.label),
+      expected.map((e) => e.label),
+      'the same top 3 as Node',
+    );
+    shown.forEach((s, i) =>
+      assert.ok(
+        Math.abs(s.probability - expected[i]!.probability) < 1e-3,
+        `${s.label}: browser ${s.probability}, Node ${expected[i]!.probability}`,
+      ),
+    );
 
     assert.deepEqual(await seenPixels(), [...testImagePixels(test, index)], 'the model saw the test image unchanged');
-    assert.match((await page.textContent('#map-caption'))!, /^No class map to show: .*\(67×67\) each class map is 1×1.*2×2 from \d+ px/);
+    assert.match(
+      (await page.textContent('#map-caption'))!,
+      /^No class map to show: .*\(67×67\) each class map is 1×1.*2×2 from \d+ px/,
+    );
     assert.equal(await page.isHidden('#map'), true);
     await page.screenshot({ path: join(ARTIFACTS, 'classify.png'), fullPage: true });
   });
@@ -103,9 +133,17 @@ describe('the web page in Chromium', () => {
     const server128 = await startTestServer({ runsDir: join(work, 'runs'), modelDir });
     try {
       const png = await grayPng(testImagePixels(test, 2));
-      const response = await fetch(new URL('/api/explain', server128.url), { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+      const response = await fetch(new URL('/api/explain', server128.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'image/png' },
+        body: png,
+      });
       assert.equal(response.status, 200);
-      const node = (await response.json()) as { predicted: string; mapHeight: number; classes: { label: string; map: number[][] }[] };
+      const node = (await response.json()) as {
+        predicted: string;
+        mapHeight: number;
+        classes: { label: string; map: number[][] }[];
+      };
       assert.equal(node.mapHeight, 2);
 
       await page.goto(server128.url);
@@ -114,17 +152,26 @@ describe('the web page in Chromium', () => {
       writeFileSync(file, png);
       await page.setInputFiles('#file', file);
       await page.waitForSelector('#map[data-values]:not([hidden])');
-      const shown = () => page.$eval('#map', (c) => ({ label: (c as HTMLCanvasElement).dataset.class!, values: JSON.parse((c as HTMLCanvasElement).dataset.values!) as number[] }));
+      const shown = () =>
+        page.$eval('#map', (c) => ({
+          label: (c as HTMLCanvasElement).dataset.class!,
+          values: JSON.parse((c as HTMLCanvasElement).dataset.values!) as number[],
+        }));
       const compare = (s: { label: string; values: number[] }) => {
         const expected = node.classes.find((c) => c.label === s.label)!.map.flat();
-        s.values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-4, `${s.label} cell ${i}: browser ${v}, Node ${expected[i]}`));
+        s.values.forEach((v, i) =>
+          assert.ok(Math.abs(v - expected[i]!) < 1e-4, `${s.label} cell ${i}: browser ${v}, Node ${expected[i]}`),
+        );
       };
       const first = await shown();
       assert.equal(first.label, node.predicted, 'the predicted class first');
       compare(first);
       const other = TEXT_LABELS.find((l) => l !== node.predicted)!;
       await page.click(`#map-classes button[data-class="${other}"]`);
-      await page.waitForFunction((label) => (document.getElementById('map') as HTMLCanvasElement).dataset.class === label, other);
+      await page.waitForFunction(
+        (label) => (document.getElementById('map') as HTMLCanvasElement).dataset.class === label,
+        other,
+      );
       compare(await shown());
       assert.equal(await page.getAttribute(`#map-classes button[data-class="${other}"]`, 'aria-pressed'), 'true');
       assert.match((await page.textContent('#map-caption'))!, new RegExp(`^${other}: .* the mean of this 2×2 map`));
@@ -140,7 +187,10 @@ describe('the web page in Chromium', () => {
     const index = 1;
     const inverted = testImagePixels(test, index).map((v) => 255 - v);
     const photo = await sharp(Buffer.from(inverted), { raw: { width: 28, height: 28, channels: 1 } })
-      .resize(280, 280, { kernel: 'nearest' }).extend({ left: 60, right: 60, background: '#ffffff' }).jpeg({ quality: 95 }).toBuffer();
+      .resize(280, 280, { kernel: 'nearest' })
+      .extend({ left: 60, right: 60, background: '#ffffff' })
+      .jpeg({ quality: 95 })
+      .toBuffer();
     const file = join(work, 'photo.jpg');
     writeFileSync(file, photo);
     await page.setInputFiles('#file', file);
@@ -149,12 +199,18 @@ describe('the web page in Chromium', () => {
     const seen = await seenPixels();
     const meanDifference = seen.reduce((sum, v, i) => sum + Math.abs(v - node[i]!), 0) / seen.length;
     assert.ok(meanDifference < 12, `the browser's 28×28 is within ${meanDifference.toFixed(1)} grey levels of Node's`);
-    assert.ok(seen.slice(0, 28).every((v) => v < 40), 'the light background became black');
+    assert.ok(
+      seen.slice(0, 28).every((v) => v < 40),
+      'the light background became black',
+    );
   });
 
   it('classify: a corrupt upload is reported on the page', async () => {
     const file = join(work, 'corrupt.png');
-    writeFileSync(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]),
+    );
     await page.setInputFiles('#file', file);
     await page.waitForSelector('#caption.error');
     assert.match((await page.textContent('#caption'))!, /corrupt\.png could not be read as an image/);
@@ -170,7 +226,13 @@ describe('the web page in Chromium', () => {
     const pad = (await page.locator('#pad').boundingBox())!;
     await page.mouse.move(pad.x + 80, pad.y + 60);
     await page.mouse.down();
-    for (const [x, y] of [[200, 60], [200, 240], [80, 240], [80, 60]]) await page.mouse.move(pad.x + x!, pad.y + y!, { steps: 8 });
+    for (const [x, y] of [
+      [200, 60],
+      [200, 240],
+      [80, 240],
+      [80, 60],
+    ])
+      await page.mouse.move(pad.x + x!, pad.y + y!, { steps: 8 });
     await page.mouse.up();
     await page.waitForFunction(() => document.getElementById('caption')!.textContent === 'your drawing');
     assert.equal(await page.locator('#top li').count(), 3);

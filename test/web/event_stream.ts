@@ -18,7 +18,11 @@ export async function eventStream(url: URL): Promise<EventStream> {
       if (end >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
         const data = field('data');
         if (data !== undefined) return { event: field('event') ?? 'message', data };
         continue; // a comment or retry line

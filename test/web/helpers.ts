@@ -28,7 +28,18 @@ export async function saveUntrainedModel(dir: string): Promise<void> {
 export function writeRun(runsDir: string, id: string, points: MetricPoint[], epochs = 2): RunDir {
   const run = new RunDir(join(runsDir, id));
   run.create();
-  const finished = points.filter((p) => p.name === 'val_acc').map((p) => ({ epoch: p.epoch, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: p.value, seconds: 60, imagesPerSecond: 1000, dataShare: 0.01 }));
+  const finished = points
+    .filter((p) => p.name === 'val_acc')
+    .map((p) => ({
+      epoch: p.epoch,
+      trainLoss: 1,
+      trainAcc: 0.5,
+      valLoss: 1,
+      valAcc: p.value,
+      seconds: 60,
+      imagesPerSecond: 1000,
+      dataShare: 0.01,
+    }));
   run.writeJson(run.record, {
     config: { epochs, lr: 0.1, batchSize: 64, resize: 67, seed: 1 },
     model: { name: 'NiN', parameters: 1_992_166 },
@@ -65,7 +76,11 @@ export function mkdirp(dir: string): string {
  * Sends `request` as raw bytes (in pieces `delayMs` apart when given as an array) and resolves with everything the
  * server sent back once it closes the connection, or after `timeoutMs` (then `timedOut` is true).
  */
-export function rawRequest(url: string, request: string | Buffer | (string | Buffer)[], { timeoutMs = 5000, delayMs = 0 } = {}) {
+export function rawRequest(
+  url: string,
+  request: string | Buffer | (string | Buffer)[],
+  { timeoutMs = 5000, delayMs = 0 } = {},
+) {
   const { hostname, port } = new URL(url);
   return new Promise<{ response: string; timedOut: boolean }>((resolve, reject) => {
     const socket = connect(Number(port), hostname);

@@ -10,7 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import { readFashionMnistSplit } from '../../src/data/index.js';
 import { useBackend } from '../../src/engine/backend.js';
 import type { NinServer } from '../../src/web/server.js';
-import { EPOCH_ONE, grayPng, mkdirp, rawRequest, saveUntrainedModel, startTestServer, statusOf, testImagePixels, writeRun } from './helpers.js';
+import {
+  EPOCH_ONE,
+  grayPng,
+  mkdirp,
+  rawRequest,
+  saveUntrainedModel,
+  startTestServer,
+  statusOf,
+  testImagePixels,
+  writeRun,
+} from './helpers.js';
 
 describe('nin serve under bad input', () => {
   const work = mkdtempSync(join(tmpdir(), 'nin-web-security-'));
@@ -18,7 +28,8 @@ describe('nin serve under bad input', () => {
   let server: NinServer;
   let png: Uint8Array<ArrayBuffer>;
   const api = (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
-  const post = (body: BodyInit, type = 'image/png', path = '/api/predict') => api(path, { method: 'POST', headers: { 'Content-Type': type }, body });
+  const post = (body: BodyInit, type = 'image/png', path = '/api/predict') =>
+    api(path, { method: 'POST', headers: { 'Content-Type': type }, body });
   const alive = async () => assert.equal((await api('/api/runs')).status, 200, 'the server still answers');
 
   before(async () => {
@@ -27,7 +38,8 @@ describe('nin serve under bad input', () => {
     writeRun(runsDir, 'r1', EPOCH_ONE);
     png = await grayPng(testImagePixels(await readFashionMnistSplit('test', { limit: 1 }), 0));
     server = await startTestServer({
-      runsDir, modelDir: join(work, 'model'),
+      runsDir,
+      modelDir: join(work, 'model'),
       limits: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, maxEventStreams: 2 },
     });
   });
@@ -47,7 +59,8 @@ describe('nin serve under bad input', () => {
     const chunks = Array.from({ length: 6 }, () => `${(1024 * 1024).toString(16)}\r\n${chunk}\r\n`);
     const streamed = await rawRequest(server.url, [
       'POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
-      ...chunks, '0\r\n\r\n',
+      ...chunks,
+      '0\r\n\r\n',
     ]);
     assert.equal(statusOf(streamed.response), '413');
     await alive();
@@ -84,33 +97,69 @@ describe('nin serve under bad input', () => {
     writeFileSync(join(outside, 'record.json'), '{"secret": "outside"}');
     writeFileSync(join(outside, 'metrics.jsonl'), `${JSON.stringify(EPOCH_ONE[0])}\n`);
     symlinkSync(outside, join(runsDir, 'escape'));
-    for (const id of ['..', '..%2F..%2Foutside', '%2E%2E', '..%2Foutside', '%2Fetc%2Fpasswd', encodeURIComponent(outside), '.hidden', 'escape', '..%5Coutside', 'r1%00']) {
+    for (const id of [
+      '..',
+      '..%2F..%2Foutside',
+      '%2E%2E',
+      '..%2Foutside',
+      '%2Fetc%2Fpasswd',
+      encodeURIComponent(outside),
+      '.hidden',
+      'escape',
+      '..%5Coutside',
+      'r1%00',
+    ]) {
       for (const suffix of ['', '/metrics', '/events']) {
-        const { response } = await rawRequest(server.url, `GET /api/runs/${id}${suffix} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        const { response } = await rawRequest(
+          server.url,
+          `GET /api/runs/${id}${suffix} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+        );
         assert.match(statusOf(response), /^40[04]$/, `${id}${suffix}: ${response.slice(0, 80)}`);
         assert.doesNotMatch(response, /secret|root:/);
       }
     }
-    assert.deepEqual((await (await api('/api/runs')).json()).runs.map((r: { id: string }) => r.id), ['r1'], 'the symlink is not listed');
+    assert.deepEqual(
+      (await (await api('/api/runs')).json()).runs.map((r: { id: string }) => r.id),
+      ['r1'],
+      'the symlink is not listed',
+    );
   });
 
   it('static paths cannot leave their directories', async () => {
     for (const path of [
-      '/static/../../../../etc/passwd', '/static/..%2F..%2F..%2Fpackage.json', '/vendor/..%2F..%2Fpackage.json', '/lib/../../package.json',
-      '/lib/..%2F..%2F..%2Fpackage.json', '/model/..%2F..%2Fmodel%2Fmodel.json', '/model/.%2Fweights.bin', '//etc/passwd', '/static/%2e%2e/%2e%2e/package.json',
-      '/api/samples/..%2F..%2Fpackage.json', '/lib/web/server.js', '/lib/cli/nin.js',
+      '/static/../../../../etc/passwd',
+      '/static/..%2F..%2F..%2Fpackage.json',
+      '/vendor/..%2F..%2Fpackage.json',
+      '/lib/../../package.json',
+      '/lib/..%2F..%2F..%2Fpackage.json',
+      '/model/..%2F..%2Fmodel%2Fmodel.json',
+      '/model/.%2Fweights.bin',
+      '//etc/passwd',
+      '/static/%2e%2e/%2e%2e/package.json',
+      '/api/samples/..%2F..%2Fpackage.json',
+      '/lib/web/server.js',
+      '/lib/cli/nin.js',
     ]) {
-      const { response } = await rawRequest(server.url, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const { response } = await rawRequest(
+        server.url,
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
       assert.match(statusOf(response), /^40[04]$/, `${path}: ${response.slice(0, 80)}`);
       assert.doesNotMatch(response, /root:|"dependencies"|"modelTopology"/, path);
     }
   });
 
   it('answers only to loopback host names (DNS rebinding), and refuses other methods with 405', async () => {
-    const { response } = await rawRequest(server.url, 'GET /api/runs HTTP/1.1\r\nHost: attacker.example:8080\r\nConnection: close\r\n\r\n');
+    const { response } = await rawRequest(
+      server.url,
+      'GET /api/runs HTTP/1.1\r\nHost: attacker.example:8080\r\nConnection: close\r\n\r\n',
+    );
     assert.equal(statusOf(response), '403');
     for (const host of ['localhost', '127.0.0.1', '[::1]']) {
-      const ok = await rawRequest(server.url, `GET /api/runs HTTP/1.1\r\nHost: ${host}:8080\r\nConnection: close\r\n\r\n`);
+      const ok = await rawRequest(
+        server.url,
+        `GET /api/runs HTTP/1.1\r\nHost: ${host}:8080\r\nConnection: close\r\n\r\n`,
+      );
       assert.equal(statusOf(ok.response), '200', host);
     }
     const del = await api('/api/runs', { method: 'DELETE' });
@@ -118,16 +167,25 @@ describe('nin serve under bad input', () => {
     assert.equal(del.headers.get('allow'), 'GET');
     assert.equal((await api('/api/predict')).status, 405);
     assert.equal((await api('/api/runs/%E0%A4%A/metrics')).status, 400, 'malformed percent-encoding');
-    for (const k of ['0', '11', 'abc', '1.5']) assert.equal((await post(png, 'image/png', `/api/predict?k=${k}`)).status, 400, `k=${k}`);
+    for (const k of ['0', '11', 'abc', '1.5'])
+      assert.equal((await post(png, 'image/png', `/api/predict?k=${k}`)).status, 400, `k=${k}`);
   });
 
   it('malformed HTTP gets 400 (or 431 for huge headers) and the server goes on', async () => {
-    for (const garbage of ['\x00\x01\x02garbage\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n', 'NOT A REQUEST\r\n\r\n']) {
+    for (const garbage of [
+      '\x00\x01\x02garbage\r\n\r\n',
+      'GET / HTTP/9.9\r\n\r\n',
+      'GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n',
+      'NOT A REQUEST\r\n\r\n',
+    ]) {
       const { response, timedOut } = await rawRequest(server.url, garbage);
       assert.equal(timedOut, false, JSON.stringify(garbage));
       assert.match(statusOf(response), /^4\d\d$/, JSON.stringify(garbage));
     }
-    const huge = await rawRequest(server.url, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
+    const huge = await rawRequest(
+      server.url,
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`,
+    );
     assert.equal(statusOf(huge.response), '431');
     await alive();
   });
@@ -135,9 +193,17 @@ describe('nin serve under bad input', () => {
   it('slow clients are cut off by the header and request timeouts, and do not hold up others', async () => {
     const started = Date.now();
     // headers trickling in one byte every 100 ms, never finished in time
-    const slowHeaders = rawRequest(server.url, [...`GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'x'.repeat(100)}`], { delayMs: 100, timeoutMs: 8000 });
+    const slowHeaders = rawRequest(
+      server.url,
+      [...`GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'x'.repeat(100)}`],
+      { delayMs: 100, timeoutMs: 8000 },
+    );
     // a complete header block, then a body that never comes
-    const slowBody = rawRequest(server.url, 'POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n', { timeoutMs: 8000 });
+    const slowBody = rawRequest(
+      server.url,
+      'POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n',
+      { timeoutMs: 8000 },
+    );
     const t0 = Date.now();
     await alive();
     assert.ok(Date.now() - t0 < 1000, 'another client is answered at once');
@@ -151,7 +217,10 @@ describe('nin serve under bad input', () => {
 
   it('answers every one of many concurrent predictions, alike', async () => {
     const responses = await Promise.all(Array.from({ length: 12 }, () => post(png)));
-    assert.deepEqual(responses.map((r) => r.status), new Array(12).fill(200));
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      new Array(12).fill(200),
+    );
     const bodies = await Promise.all(responses.map((r) => r.json()));
     for (const body of bodies) assert.deepEqual(body, bodies[0]);
   });

@@ -17,7 +17,8 @@ const NIN = fileURLToPath(new URL('../../src/cli/nin.js', import.meta.url));
 /** Starts `nin serve …` and resolves with its URL once it prints it. */
 function serve(args: string[]) {
   const child = spawn(process.execPath, [NIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const url = new Promise<string>((resolve, reject) => {

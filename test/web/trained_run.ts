@@ -11,7 +11,18 @@ import { RunDir } from '../../src/training/run_dir.js';
 
 export async function trainSmallRun(dir: string): Promise<RunDir> {
   const recipe = { ...recipePreset('d2l', MODELS.nin), optimizer: 'adamw' as const, lr: 0.0005 }; // Adam: no weight decay
-  const config: TrainConfig = { epochs: 1, recipe, batchSize: 16, resize: 67, seed: 1, limitTrain: 6400, limitTest: 320, backend: 'onednn', checkpointEvery: 100, keep: 1 };
+  const config: TrainConfig = {
+    epochs: 1,
+    recipe,
+    batchSize: 16,
+    resize: 67,
+    seed: 1,
+    limitTrain: 6400,
+    limitTest: 320,
+    backend: 'onednn',
+    checkpointEvery: 100,
+    keep: 1,
+  };
   const data = new FashionMNIST({ ...config });
   const run = new RunDir(dir);
   try {

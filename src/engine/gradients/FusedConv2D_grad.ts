@@ -15,7 +15,11 @@ import { BACKEND_NAME } from '../backend_name.js';
 type Pad = tf.FusedConv2DAttrs['pad'];
 
 /** Whether this gradient covers a FusedConv2D with these attributes (and a bias). */
-export function differentiableFusedConv2D(attrs: { dataFormat: string; dilations: number | [number, number]; activation: string }): boolean {
+export function differentiableFusedConv2D(attrs: {
+  dataFormat: string;
+  dilations: number | [number, number];
+  activation: string;
+}): boolean {
   const dilated = Array.isArray(attrs.dilations) ? attrs.dilations.some((d) => d !== 1) : attrs.dilations !== 1;
   return attrs.dataFormat === 'NHWC' && !dilated && (attrs.activation === 'linear' || attrs.activation === 'relu');
 }
@@ -28,18 +32,40 @@ export const fusedConv2DGradConfig: tf.GradConfig = {
     const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const a = attrs as unknown as tf.FusedConv2DAttrs;
     if (!differentiableFusedConv2D(a)) {
-      throw new Error(`no gradient for FusedConv2D with ${a.dataFormat}, dilations ${String(a.dilations)}, activation ${a.activation}`);
+      throw new Error(
+        `no gradient for FusedConv2D with ${a.dataFormat}, dilations ${String(a.dilations)}, activation ${a.activation}`,
+      );
     }
-    const conv = { strides: a.strides, pad: a.pad as Pad, dataFormat: 'NHWC' as const, dimRoundingMode: a.dimRoundingMode };
+    const conv = {
+      strides: a.strides,
+      pad: a.pad as Pad,
+      dataFormat: 'NHWC' as const,
+      dimRoundingMode: a.dimRoundingMode,
+    };
     // dz feeds the two gradient convolutions only
     const dz = a.activation === 'relu' ? reluGrad(dy as tf.Tensor, y, { forBf16Kernels: true }) : (dy as tf.Tensor);
     // Both are needed in training; computed here (inside the backward pass's scope) so one kernel makes both.
-    const [dw, db] = tf.getBackend() === BACKEND_NAME
-      ? (tf.engine().runKernel(CONV2D_BACKPROP_FILTER_BIAS, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor[])
-      : [tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor, tf.sum(dz, [0, 1, 2])];
+    const [dw, db] =
+      tf.getBackend() === BACKEND_NAME
+        ? (tf
+            .engine()
+            .runKernel(
+              CONV2D_BACKPROP_FILTER_BIAS,
+              { x, dy: dz },
+              { ...conv, filterShape: filter.shape },
+            ) as tf.Tensor[])
+        : [
+            tf
+              .engine()
+              .runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { ...conv, filterShape: filter.shape }) as tf.Tensor,
+            tf.sum(dz, [0, 1, 2]),
+          ];
     return {
       // not asked for when x is the network's input
-      x: () => tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dz, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+      x: () =>
+        tf
+          .engine()
+          .runKernel(tf.Conv2DBackpropInput, { dy: dz, filter }, { ...conv, inputShape: x.shape }) as tf.Tensor,
       filter: () => dw!,
       bias: () => db!,
     };

@@ -10,9 +10,17 @@ export function backendScoped(backend: string, config: tf.GradConfig): tf.GradCo
   const pick = () => (tf.getBackend() === backend ? config : stock);
   return {
     kernelName: config.kernelName,
-    get inputsToSave() { return pick().inputsToSave; },
-    get outputsToSave() { return pick().outputsToSave; },
-    get saveAllInputs() { return pick().saveAllInputs; },
-    get gradFunc() { return pick().gradFunc; },
+    get inputsToSave() {
+      return pick().inputsToSave;
+    },
+    get outputsToSave() {
+      return pick().outputsToSave;
+    },
+    get saveAllInputs() {
+      return pick().saveAllInputs;
+    },
+    get gradFunc() {
+      return pick().gradFunc;
+    },
   };
 }

@@ -9,6 +9,8 @@ export const conv2DBackpropFilterConfig = nativeKernel<{ x: TensorInfo; dy: Tens
   ({ inputs: { x, dy }, attrs, backend: b }) => {
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     if (!isFloat32(x, dy) || !isNativeConv(info)) return null;
-    return output(b, [...attrs.filterShape], (dw) => b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, convGeometry(info), null, b.bf16));
+    return output(b, [...attrs.filterShape], (dw) =>
+      b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, convGeometry(info), null, b.bf16),
+    );
   },
 );

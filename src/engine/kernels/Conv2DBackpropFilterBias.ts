@@ -1,4 +1,11 @@
-import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, getKernel, type KernelConfig, Sum, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  getKernel,
+  type KernelConfig,
+  Sum,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 import type { OneDnnBackend } from '../backend.js';
 import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
@@ -30,8 +37,12 @@ export const conv2DBackpropFilterBiasConfig: KernelConfig = {
       ];
     }
     // storage from the backend's pool, every element written by the primitive
-    const dw = b.pool.alloc(sizeOf(attrs.filterShape)), db = b.pool.alloc(info.outChannels);
+    const dw = b.pool.alloc(sizeOf(attrs.filterShape)),
+      db = b.pool.alloc(info.outChannels);
     b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, convGeometry(info), db, b.bf16);
-    return [b.makeTensorInfo([...attrs.filterShape], 'float32', dw), b.makeTensorInfo([info.outChannels], 'float32', db)];
+    return [
+      b.makeTensorInfo([...attrs.filterShape], 'float32', dw),
+      b.makeTensorInfo([info.outChannels], 'float32', db),
+    ];
   },
 };

@@ -11,7 +11,15 @@ export const conv2DBackpropInputConfig = nativeKernel<{ dy: TensorInfo; filter: 
   ({ inputs: { dy, filter }, attrs, backend: b }) => {
     const info = conv2DInfo(attrs.inputShape, filter.shape, attrs);
     if (!isFloat32(dy, filter) || !isNativeConv(info)) return null;
-    if (dy.shape[0] !== info.batchSize || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) return null;
-    return computeOutput(b, [...attrs.inputShape], (dx) => b.addon.conv2dBackpropInput(computeInput(b, dy), f32(b, filter), dx, convGeometry(info), b.bf16));
+    if (
+      dy.shape[0] !== info.batchSize ||
+      dy.shape[1] !== info.outHeight ||
+      dy.shape[2] !== info.outWidth ||
+      dy.shape[3] !== info.outChannels
+    )
+      return null;
+    return computeOutput(b, [...attrs.inputShape], (dx) =>
+      b.addon.conv2dBackpropInput(computeInput(b, dy), f32(b, filter), dx, convGeometry(info), b.bf16),
+    );
   },
 );

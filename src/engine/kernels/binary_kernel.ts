@@ -17,12 +17,17 @@ function binaryKernel(kernelName: string, op: BinaryOp, commutative: boolean) {
     if (sizeOf(outShape) < NATIVE_MIN_ELEMENTS) return null;
     const aShape = padTo(outShape.length, a.shape);
     const bShape = padTo(outShape.length, b.shape);
-    let first = a, second = b, firstShape = aShape, secondShape = bShape;
+    let first = a,
+      second = b,
+      firstShape = aShape,
+      secondShape = bShape;
     if (!util.arraysEqual(aShape, outShape)) {
       if (!commutative || !util.arraysEqual(bShape, outShape)) return null;
       [first, second, firstShape, secondShape] = [b, a, bShape, aShape];
     }
-    return output(be, outShape, (out) => be.addon.binary(op, f32(be, first), firstShape, f32(be, second), secondShape, out));
+    return output(be, outShape, (out) =>
+      be.addon.binary(op, f32(be, first), firstShape, f32(be, second), secondShape, out),
+    );
   });
 }
 

@@ -1,7 +1,5 @@
 // BatchMatMul and _FusedMatMul (bias + ReLU post-ops): the dense layers of AlexNet and VGG.
-import {
-  backend_util, BatchMatMul, _FusedMatMul, type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { backend_util, BatchMatMul, _FusedMatMul, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { computeInput, f32, isFloat32, nativeKernel, output, sizeOf } from '../kernel_utils.js';
 
@@ -30,11 +28,22 @@ function matmulKernel(kernelName: string) {
     const batch = sizeOf(outer);
     const broadcastsWhole = (x: number) => x === batch || x === 1;
     const biasOk = bias == null || (isFloat32(bias) && sizeOf(bias.shape) === n);
-    if (!broadcastsWhole(batchA) || !broadcastsWhole(batchB) || !biasOk || (activation !== 'linear' && activation !== 'relu')) return null;
+    if (
+      !broadcastsWhole(batchA) ||
+      !broadcastsWhole(batchB) ||
+      !biasOk ||
+      (activation !== 'linear' && activation !== 'relu')
+    )
+      return null;
     return output(be, [...outer, m!, n!], (c) =>
       be.addon.matmul(
-        computeInput(be, a), computeInput(be, bm), bias ? f32(be, bias) : null, c,
-        [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0], activation === 'relu', be.bf16,
+        computeInput(be, a),
+        computeInput(be, bm),
+        bias ? f32(be, bias) : null,
+        c,
+        [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0],
+        activation === 'relu',
+        be.bf16,
       ),
     );
   });

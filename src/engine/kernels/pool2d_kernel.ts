@@ -18,7 +18,14 @@ type PoolAttrs = {
 function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo | null {
   if (!isFloat32(x) || x.shape.length !== 4) return null;
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const info = backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   return isOneDnnPoolGeometry(info) ? info : null;
 }
 
@@ -39,14 +46,21 @@ function forward(kernelName: string, kind: PoolKind) {
 // gradient by the whole window even where the window covers padding (its forward pass divides by the pixels
 // covered, as oneDNN does in both): padded average-pool gradients go to the cpu kernel, to give its numbers.
 function backward(kernelName: string, kind: PoolKind) {
-  return nativeKernel<{ dy: TensorInfo; input: TensorInfo }, PoolAttrs>(kernelName, ({ inputs: { dy, input }, attrs, backend: b }) => {
-    const info = isFloat32(dy) ? nativePoolInfo(input, attrs) : null;
-    if (!info || (kind === 'avg' && hasPadding(info))) return null;
-    const xBf16 = kind === 'max' ? deferredInput(b, input) : undefined;
-    return xBf16
-      ? computeOutput(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, poolGeometry(info)))
-      : output(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)));
-  });
+  return nativeKernel<{ dy: TensorInfo; input: TensorInfo }, PoolAttrs>(
+    kernelName,
+    ({ inputs: { dy, input }, attrs, backend: b }) => {
+      const info = isFloat32(dy) ? nativePoolInfo(input, attrs) : null;
+      if (!info || (kind === 'avg' && hasPadding(info))) return null;
+      const xBf16 = kind === 'max' ? deferredInput(b, input) : undefined;
+      return xBf16
+        ? computeOutput(b, [...input.shape], (dx) =>
+            b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, poolGeometry(info)),
+          )
+        : output(b, [...input.shape], (dx) =>
+            b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
+          );
+    },
+  );
 }
 
 export const maxPoolConfig = forward(MaxPool, 'max');

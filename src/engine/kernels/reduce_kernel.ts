@@ -12,7 +12,8 @@ type ReduceAttrs = { axis?: number | number[]; reductionIndices?: number | numbe
  */
 function isOneBlock(shape: number[], axes: number[]): boolean {
   const reduced = shape.map((d, i) => d > 1 && axes.includes(i)).filter((_, i) => shape[i]! > 1);
-  const first = reduced.indexOf(true), last = reduced.lastIndexOf(true);
+  const first = reduced.indexOf(true),
+    last = reduced.lastIndexOf(true);
   return first < 0 || reduced.slice(first, last + 1).every(Boolean);
 }
 

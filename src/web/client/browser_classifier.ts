@@ -11,7 +11,11 @@ export class BrowserClassifier {
   /** why this model's class maps show nothing (dense head, or 1×1 maps), or undefined when they show where it looks */
   readonly noMaps: string | undefined;
 
-  private constructor(private readonly model: tfjs.LayersModel, readonly resize: number, readonly backend: string) {
+  private constructor(
+    private readonly model: tfjs.LayersModel,
+    readonly resize: number,
+    readonly backend: string,
+  ) {
     try {
       this.noMaps = noMapReason(model, resize);
     } catch (err) {
@@ -40,7 +44,13 @@ export class BrowserClassifier {
 
   /** Every class's confidence map of a 28×28 grayscale image, as Node's `nin explain` computes them. */
   explain(image: Uint8ClampedArray): ExplainedImage {
-    return explainImages(tf, this.model, this.resize, [{ name: 'the image', pixels: new Uint8Array(image) }], 'all')[0]!;
+    return explainImages(
+      tf,
+      this.model,
+      this.resize,
+      [{ name: 'the image', pixels: new Uint8Array(image) }],
+      'all',
+    )[0]!;
   }
 }
 

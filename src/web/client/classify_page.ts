@@ -54,14 +54,20 @@ function classify(source: CanvasImageSource, width: number, height: number, what
     ...top.map(({ label, probability }) => {
       const bar = el('span', { class: 'bar' });
       bar.style.width = percent(probability);
-      const item = el('li', { 'data-label': label, 'data-probability': String(probability) },
-        el('span', { class: 'label' }, label), el('span', { class: 'track' }, bar), el('span', { class: 'pct' }, percent(probability)));
+      const item = el(
+        'li',
+        { 'data-label': label, 'data-probability': String(probability) },
+        el('span', { class: 'label' }, label),
+        el('span', { class: 'track' }, bar),
+        el('span', { class: 'pct' }, percent(probability)),
+      );
       if (truth !== undefined) item.classList.add(label === truth ? 'right' : 'wrong');
       return item;
     }),
   );
   caption.className = '';
-  caption.textContent = truth === undefined ? what : `${what} · true label: ${truth}${top[0]!.label === truth ? ' ✓' : ''}`;
+  caption.textContent =
+    truth === undefined ? what : `${what} · true label: ${truth}${top[0]!.label === truth ? ' ✓' : ''}`;
   showMaps(pixels);
 }
 
@@ -87,12 +93,24 @@ function drawMap(explained: ExplainedImage, label: string, buttons: HTMLButtonEl
   const c = explained.classes.find((k) => k.label === label)!;
   const side = explained.side;
   mapCanvas.width = mapCanvas.height = side;
-  mapCanvas.getContext('2d')!.putImageData(new ImageData(overlay(explained.input, side, c.map, explained.height, explained.width, explained.range), side), 0, 0);
+  mapCanvas
+    .getContext('2d')!
+    .putImageData(
+      new ImageData(overlay(explained.input, side, c.map, explained.height, explained.width, explained.range), side),
+      0,
+      0,
+    );
   mapCanvas.hidden = false;
   // the map's numbers, for whoever wants to check them against Node's (POST /api/explain)
-  Object.assign(mapCanvas.dataset, { class: c.label, height: String(explained.height), width: String(explained.width), values: JSON.stringify(Array.from(c.map)) });
+  Object.assign(mapCanvas.dataset, {
+    class: c.label,
+    height: String(explained.height),
+    width: String(explained.width),
+    values: JSON.stringify(Array.from(c.map)),
+  });
   buttons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.class === label)));
-  mapCaption.textContent = `${c.label}: ${percent(c.probability)}, score ${c.logit.toFixed(3)} = the mean of this ` +
+  mapCaption.textContent =
+    `${c.label}: ${percent(c.probability)}, score ${c.logit.toFixed(3)} = the mean of this ` +
     `${explained.height}×${explained.width} map${label === explained.predicted ? ' (the prediction)' : ''}; blue to red spans the smallest to the largest value of any class's map`;
 }
 
@@ -113,9 +131,18 @@ async function showSamples(): Promise<void> {
     const { samples } = await fetchJson<{ samples: Sample[] }>('/api/samples');
     strip.replaceChildren(
       ...samples.map((sample) => {
-        const image = el('img', { src: `/api/samples/${sample.index}.png`, alt: sample.name, width: '56', height: '56' });
-        const button = el('button', { type: 'button', class: 'sample', 'data-index': String(sample.index), title: `test image ${sample.index}` },
-          image, el('span', {}, sample.name));
+        const image = el('img', {
+          src: `/api/samples/${sample.index}.png`,
+          alt: sample.name,
+          width: '56',
+          height: '56',
+        });
+        const button = el(
+          'button',
+          { type: 'button', class: 'sample', 'data-index': String(sample.index), title: `test image ${sample.index}` },
+          image,
+          el('span', {}, sample.name),
+        );
         button.addEventListener('click', async () => {
           await image.decode();
           classify(image, image.naturalWidth, image.naturalHeight, `test image ${sample.index}`, sample.name);

@@ -4,7 +4,10 @@ export class DrawingPad {
   private drawing = false;
   private readonly context: CanvasRenderingContext2D;
 
-  constructor(readonly canvas: HTMLCanvasElement, private readonly onStrokeEnd: () => void) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly onStrokeEnd: () => void,
+  ) {
     this.context = canvas.getContext('2d')!;
     this.clear();
     canvas.addEventListener('pointerdown', (e) => this.start(e));
@@ -20,7 +23,10 @@ export class DrawingPad {
 
   private point(e: PointerEvent): [number, number] {
     const box = this.canvas.getBoundingClientRect();
-    return [((e.clientX - box.left) * this.canvas.width) / box.width, ((e.clientY - box.top) * this.canvas.height) / box.height];
+    return [
+      ((e.clientX - box.left) * this.canvas.width) / box.width,
+      ((e.clientY - box.top) * this.canvas.height) / box.height,
+    ];
   }
 
   private start(e: PointerEvent): void {

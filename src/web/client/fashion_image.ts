@@ -13,19 +13,27 @@ export function toFashionMnistImage(source: CanvasImageSource, width: number, he
 }
 
 /** The picture on a 28×28 canvas: stretched to it ('fill') or fitted inside it, centred ('contain'). */
-function draw(source: CanvasImageSource, width: number, height: number, fit: 'fill' | 'contain', background: string): ImageData {
+function draw(
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+  fit: 'fill' | 'contain',
+  background: string,
+): ImageData {
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = IMAGE_SIDE;
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   context.fillStyle = background;
   context.fillRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
-  let w = IMAGE_SIDE, h = IMAGE_SIDE;
+  let w = IMAGE_SIDE,
+    h = IMAGE_SIDE;
   if (fit === 'contain') {
     const scale = Math.min(IMAGE_SIDE / width, IMAGE_SIDE / height);
     w = Math.max(1, Math.round(width * scale));
     h = Math.max(1, Math.round(height * scale));
   }
-  const x = Math.floor((IMAGE_SIDE - w) / 2), y = Math.floor((IMAGE_SIDE - h) / 2);
+  const x = Math.floor((IMAGE_SIDE - w) / 2),
+    y = Math.floor((IMAGE_SIDE - h) / 2);
   context.fillStyle = '#ffffff'; // transparent parts of the picture count as (light) background
   context.fillRect(x, y, w, h);
   context.imageSmoothingQuality = 'high';

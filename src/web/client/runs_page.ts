@@ -40,9 +40,12 @@ async function refreshList(): Promise<void> {
   }
   list.replaceChildren(
     ...runs.map((run) =>
-      el('li', run.id === selected ? { class: 'selected' } : {},
+      el(
+        'li',
+        run.id === selected ? { class: 'selected' } : {},
         el('a', { href: `#${encodeURIComponent(run.id)}`, 'data-run': run.id }, run.id),
-        el('small', {}, runLine(run) + (run.finished ? '' : ' · unfinished'))),
+        el('small', {}, runLine(run) + (run.finished ? '' : ' · unfinished')),
+      ),
     ),
   );
   if (selected === undefined || !runs.some((r) => r.id === selected)) {
@@ -103,13 +106,22 @@ function drawCurves(): void {
 }
 
 function cell(value: unknown, digits = 4): string {
-  return typeof value === 'number' ? (Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(digits)) : value === null || value === undefined ? '' : String(value);
+  return typeof value === 'number'
+    ? Number.isInteger(value)
+      ? value.toLocaleString('en-US')
+      : value.toFixed(digits)
+    : value === null || value === undefined
+      ? ''
+      : String(value);
 }
 
 function table(head: string[], rows: unknown[][], format: (value: unknown) => string = cell): HTMLTableElement {
-  return el('table', {},
+  return el(
+    'table',
+    {},
     el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((v) => el('td', {}, format(v)))))));
+    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((v) => el('td', {}, format(v)))))),
+  );
 }
 
 /** A run's dead classes after its last epoch, and since when, as the trainer warns of them. */
@@ -121,9 +133,14 @@ function deadClassNote(epochs: Partial<EpochSummary>[]): Node[] {
     for (let i = epochs.length - 1; i >= 0 && epochs[i]!.deadClasses?.includes(name); i--) first = epochs[i]!.epoch;
     return `${name} (since epoch ${first})`;
   };
-  return [el('p', { class: 'warning', id: 'dead-classes' },
-    `Dead classes: ${last.deadClasses.map(since).join(', ')}. Their score is 0 for every validation image, so no gradient ` +
-    'reaches them and the model will not learn them: train with --recipe robust.')];
+  return [
+    el(
+      'p',
+      { class: 'warning', id: 'dead-classes' },
+      `Dead classes: ${last.deadClasses.map(since).join(', ')}. Their score is 0 for every validation image, so no gradient ` +
+        'reaches them and the model will not learn them: train with --recipe robust.',
+    ),
+  ];
 }
 
 function showDetail({ summary, record, epochs, layers }: RunDetail): void {
@@ -131,21 +148,57 @@ function showDetail({ summary, record, epochs, layers }: RunDetail): void {
   byId('epochs').replaceChildren(
     ...(epochs.length === 0
       ? [el('p', { class: 'muted' }, 'no epoch finished yet')]
-      : [table(['epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'img/s', 'dead classes', 'never predicted'],
-        epochs.map((e) => [e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.seconds === undefined ? null : Math.round(e.seconds),
-          e.imagesPerSecond === undefined ? null : Math.round(e.imagesPerSecond), names(e.deadClasses), names(e.neverPredicted)])),
-      ...deadClassNote(epochs)]),
+      : [
+          table(
+            [
+              'epoch',
+              'train_loss',
+              'train_acc',
+              'val_loss',
+              'val_acc',
+              'seconds',
+              'img/s',
+              'dead classes',
+              'never predicted',
+            ],
+            epochs.map((e) => [
+              e.epoch,
+              e.trainLoss,
+              e.trainAcc,
+              e.valLoss,
+              e.valAcc,
+              e.seconds === undefined ? null : Math.round(e.seconds),
+              e.imagesPerSecond === undefined ? null : Math.round(e.imagesPerSecond),
+              names(e.deadClasses),
+              names(e.neverPredicted),
+            ]),
+          ),
+          ...deadClassNote(epochs),
+        ]),
   );
   const parameters = layers?.parameters ?? summary.parameters;
   byId('model').replaceChildren(
-    el('p', {}, `${summary.model ?? 'model'}: `, el('strong', { id: 'parameters' }, parameters === null ? 'unknown' : parameters.toLocaleString('en-US')), ' parameters',
-      summary.resize === null ? '' : `, input ${summary.resize}×${summary.resize}×1`),
-    layers ? el('pre', { id: 'layers' }, layers.layers.join('\n')) : el('p', { class: 'muted' }, 'no layer walk for this run'),
+    el(
+      'p',
+      {},
+      `${summary.model ?? 'model'}: `,
+      el('strong', { id: 'parameters' }, parameters === null ? 'unknown' : parameters.toLocaleString('en-US')),
+      ' parameters',
+      summary.resize === null ? '' : `, input ${summary.resize}×${summary.resize}×1`,
+    ),
+    layers
+      ? el('pre', { id: 'layers' }, layers.layers.join('\n'))
+      : el('p', { class: 'muted' }, 'no layer walk for this run'),
   );
   // the recipe's settings are one level down: shown as recipe.optimizer, recipe.lr, …
-  const config = Object.fromEntries(Object.entries(record?.config ?? {}).flatMap(([key, value]) =>
-    value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v]) : [[key, value]]));
-  byId('config').replaceChildren(table(Object.keys(config), [Object.values(config)], (v) => (v === null || v === undefined ? '' : String(v))));
+  const config = Object.fromEntries(
+    Object.entries(record?.config ?? {}).flatMap(([key, value]) =>
+      value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [`${key}.${k}`, v]) : [[key, value]],
+    ),
+  );
+  byId('config').replaceChildren(
+    table(Object.keys(config), [Object.values(config)], (v) => (v === null || v === undefined ? '' : String(v))),
+  );
 }
 
 async function showCompare(): Promise<void> {
@@ -154,7 +207,12 @@ async function showCompare(): Promise<void> {
   const body: Node[] = [];
   if (compare.rows && compare.rows.length > 0) {
     const columns = [...new Set(compare.rows.flatMap((row) => Object.keys(row)))];
-    body.push(table(columns, compare.rows.map((row) => columns.map((c) => row[c]))));
+    body.push(
+      table(
+        columns,
+        compare.rows.map((row) => columns.map((c) => row[c])),
+      ),
+    );
   } else if (compare.markdown !== null) {
     body.push(el('pre', {}, compare.markdown));
   }

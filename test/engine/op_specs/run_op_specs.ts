@@ -74,7 +74,10 @@ runner.addReporter({
       passed += 1;
       return;
     }
-    const message = result.failedExpectations.map((e) => e.message).join(' | ').slice(0, 400);
+    const message = result.failedExpectations
+      .map((e) => e.message)
+      .join(' | ')
+      .slice(0, 400);
     failures.push({ spec: result.fullName, message });
     console.log(`FAIL ${result.fullName}\n     ${message}`);
     if (process.env.NIN_DEBUG) console.log(result.failedExpectations.map((e) => e.stack).join('\n'));
