@@ -8,7 +8,7 @@ import { CheckpointStore } from '../training/checkpoints.js';
 import { saveModel } from '../training/model_io.js';
 import { newRunName, RunDir } from '../training/run_dir.js';
 import { type RunRecord, runRecord } from '../training/run_record.js';
-import { augmentation, describeRecipe, modelSettings, recipePreset, type Recipe } from '../training/recipe.js';
+import { augmentation, describeRecipe, modelSettings, type Recipe } from '../training/recipe.js';
 import { lowerRate, Trainer } from '../training/trainer.js';
 import { DivergenceError, TrainingInterrupted } from '../training/training_stopped.js';
 import { choice, int, type Options, parse, positiveNumber, UsageError } from './args.js';
@@ -59,18 +59,15 @@ export interface TrainConfig {
   batchSize: number;
   resize: number;
   seed: number;
-  /** how the model is trained: optimizer, schedule, initialisation, augmentation, … (absent in earlier runs: d2l) */
+  /** how the model is trained: optimizer, schedule, initialisation, augmentation, … */
   recipe: Recipe;
-  /** runs of earlier versions: d2l's SGD rate */
-  lr?: number;
   dataDir?: string;
   limitTrain?: number;
   limitTest?: number;
   backend: string;
-  /** absent in runs of earlier versions: nin */
-  model?: ModelName;
-  /** fp32, bf16 or auto as asked (absent in runs of earlier versions: fp32); the record says what ran */
-  precision?: string;
+  model: ModelName;
+  /** fp32, bf16 or auto as asked; the record says what ran */
+  precision: string;
   checkpointEvery: number;
   keep: number;
 }
@@ -116,7 +113,7 @@ export async function train(argv: string[]): Promise<void> {
   let stop: ReturnType<typeof stopOnSignals> | undefined;
   try {
     const backend = await activateBackend(config.backend, config.precision);
-    const model = MODELS[config.model ?? 'nin'].create({
+    const model = MODELS[config.model].create({
       resize: config.resize,
       seed: config.seed,
       ...modelSettings(config.recipe),
@@ -184,15 +181,16 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   } catch (error) {
     throw new UsageError(`--resume ${v.resume}: damaged record.json (${(error as Error).message})`);
   }
-  // a run of an earlier version was trained the d2l way at its SGD rate
-  const recipe = previous.recipe ?? { ...recipePreset('d2l', MODELS[previous.model ?? 'nin']), lr: previous.lr! };
-  const config: TrainConfig = {
-    ...previous,
-    recipe,
-    checkpointEvery: previous.checkpointEvery ?? CHECKPOINT_DEFAULTS.every,
-    keep: previous.keep ?? CHECKPOINT_DEFAULTS.keep,
-  };
-  delete config.lr;
+  const missing = (['recipe', 'model', 'precision', 'checkpointEvery', 'keep'] as const).filter(
+    (k) => previous[k] === undefined,
+  );
+  if (missing.length) {
+    throw new UsageError(
+      `--resume ${v.resume}: its record.json lacks ${missing.join(', ')} (written by an earlier version of nin); start a new run`,
+    );
+  }
+  const { recipe } = previous;
+  const config: TrainConfig = { ...previous };
   config.epochs = int(v.epochs, 'epochs', { fallback: config.epochs });
   config.recipe = { ...recipe, lr: positiveNumber(v.lr, 'lr', recipe.lr) };
   config.checkpointEvery = int(v['checkpoint-every'], 'checkpoint-every', { fallback: config.checkpointEvery });
@@ -224,7 +222,7 @@ export async function trainRun(
   });
   writeRecord();
   console.error(
-    `run ${run.path}: ${MODELS[config.model ?? 'nin'].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
+    `run ${run.path}: ${MODELS[config.model].label} (${model.countParams().toLocaleString('en-US')} parameters) on ${backend}, ` +
       `${data.numTrainExamples()} training / ${data.numValExamples()} test images at ${config.resize}×${config.resize}; ` +
       `recipe ${describeRecipe(config.recipe)}`,
   );

@@ -47,4 +47,19 @@ describe('nin train and its run directory', () => {
     assert.ok(existsSync(join(run, 'model', 'model.json')));
     assert.equal(existsSync(join(run, 'train.lock')), false, 'released at the end');
   });
+
+  it('refuses to resume a record of an earlier version (no recipe in it), saying what it lacks', () => {
+    const run = join(work, 'old');
+    spawnSync('mkdir', ['-p', run]);
+    writeFileSync(
+      join(run, 'record.json'),
+      JSON.stringify({ config: { epochs: 1, batchSize: 64, resize: 67, seed: 0, lr: 0.05, backend: 'onednn' } }),
+    );
+    const r = nin('train', '--resume', run);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /its record\.json lacks recipe, model, precision, checkpointEvery, keep \(written by an earlier version of nin\); start a new run/,
+    );
+  });
 });

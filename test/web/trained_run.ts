@@ -20,6 +20,8 @@ export async function trainSmallRun(dir: string): Promise<RunDir> {
     limitTrain: 6400,
     limitTest: 320,
     backend: 'onednn',
+    model: 'nin',
+    precision: 'fp32',
     checkpointEvery: 100,
     keep: 1,
   };
