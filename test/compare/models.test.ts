@@ -86,7 +86,10 @@ describe('AlexNet and VGG-11', () => {
   });
 
   it('VGG refuses inputs too small for its five 2×2 pools', () => {
-    assert.throws(() => MODELS.vgg11.create({ resize: 31 }), /VGG with 5 blocks takes square inputs of at least 32×32 pixels.*got 31/);
+    assert.throws(
+      () => MODELS.vgg11.create({ resize: 31 }),
+      /VGG with 5 blocks takes square inputs of at least 32×32 pixels.*got 31/,
+    );
   });
 });
 
