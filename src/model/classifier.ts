@@ -52,7 +52,7 @@ export abstract class Classifier extends Module {
     return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(yHat, 1), tf.cast(y, 'int32')), 'float32')));
   }
 
-  override trainingStep(batch: Batch, optimizer: tf.Optimizer): StepMetrics {
+  override trainingStep(batch: Batch, optimizer: tf.Optimizer): StepMetrics & { acc: number } {
     let acc: tf.Scalar | undefined;
     const loss = tf.tidy(
       () =>

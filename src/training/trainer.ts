@@ -212,17 +212,8 @@ export class Trainer {
       const metrics = withTensors(batch, data.resize, (b) => model.trainingStep(b, optimizer));
       if (!Number.isFinite(metrics.loss))
         throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
-      this.plateauSteps = plateauStreak(this.plateauSteps, metrics.loss, model.numClasses);
-      if (this.plateauSteps === PLATEAU_STEPS) this.log(`\n${plateauWarning(this.plateauSteps, model.numClasses)}`);
-      const x = this.trainBatchIdx / this.numTrainBatches;
-      this.board.draw(x, metrics.loss, 'train_loss', perTrainPoint);
-      this.board.draw(x, metrics.acc!, 'train_acc', perTrainPoint);
-      this.trainBatchIdx++;
-      p.batches++;
-      p.images += batch.size;
+      this.recordStep(model, metrics, batch.size, perTrainPoint);
       imagesNow += batch.size;
-      p.lossSum += metrics.loss;
-      p.accSum += metrics.acc!;
       bar?.update(p.batches);
       await eventLoopTurn();
       const stop = this.stopRequested();
@@ -255,6 +246,26 @@ export class Trainer {
       ...(Number.isFinite(lr) ? { lr } : {}),
       ...classHealth(val.classes, data.classNames ?? []),
     };
+  }
+
+  /** What one training step adds to the epoch: the plateau watch, the board's points and the running sums. */
+  private recordStep(
+    model: Classifier,
+    metrics: { loss: number; acc: number },
+    images: number,
+    perTrainPoint: number,
+  ): void {
+    const p = this.progress;
+    this.plateauSteps = plateauStreak(this.plateauSteps, metrics.loss, model.numClasses);
+    if (this.plateauSteps === PLATEAU_STEPS) this.log(`\n${plateauWarning(this.plateauSteps, model.numClasses)}`);
+    const x = this.trainBatchIdx / this.numTrainBatches;
+    this.board.draw(x, metrics.loss, 'train_loss', perTrainPoint);
+    this.board.draw(x, metrics.acc, 'train_acc', perTrainPoint);
+    this.trainBatchIdx++;
+    p.batches++;
+    p.images += images;
+    p.lossSum += metrics.loss;
+    p.accSum += metrics.acc;
   }
 
   /**
