@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
 import { checkInputSide, type SpatialWindow, smallestInputSide } from './input_side.js';
-import { denseHead, reluConv2d } from './layers.js';
+import { denseHead, paddedConv2d } from './layers.js';
 
 /** The five convolutions: filters, kernel, stride, padding, and whether a 3×3/2 max-pool follows. */
 const ALEXNET_CONVS = [
@@ -32,7 +32,7 @@ export class AlexNet extends ImageClassifier {
       tf.sequential({
         layers: [
           ...ALEXNET_CONVS.flatMap(([filters, kernelSize, strides, padding, pool], i) => [
-            ...reluConv2d({
+            ...paddedConv2d({
               filters,
               kernelSize,
               strides,

@@ -46,19 +46,22 @@ export interface Conv2dSpec {
   inputShape?: number[];
   /** initial value of every bias (default 0) */
   bias?: number;
+  /** 'relu' (default: every convolution of the chapter's models) or 'linear' */
+  activation?: 'relu' | 'linear';
 }
 
 /**
- * A ReLU convolution with symmetric zero padding `padding`: one 'same' conv where that is equal (stride 1,
- * k = 2p + 1), a 'valid' conv when p = 0, otherwise a ZeroPadding2D layer and a 'valid' conv.
+ * A convolution (ReLU unless told otherwise) with symmetric zero padding `padding`: one 'same' conv where that is
+ * equal (stride 1, k = 2p + 1), a 'valid' conv when p = 0, otherwise a ZeroPadding2D layer and a 'valid' conv.
  */
-export function reluConv2d({
+export function paddedConv2d({
   filters,
   kernelSize,
   strides = 1,
   padding = 0,
   inputShape,
   bias = 0,
+  activation = 'relu',
 }: Conv2dSpec): tf.layers.Layer[] {
   const [kh, kw] = pair(kernelSize),
     [sh, sw] = pair(strides),
@@ -69,7 +72,7 @@ export function reluConv2d({
       kernelSize: [kh, kw],
       strides: [sh, sw],
       padding: pad,
-      activation: 'relu',
+      activation,
       kernelInitializer: kernelInitializer(),
       biasInitializer: bias === 0 ? 'zeros' : tf.initializers.constant({ value: bias }),
       ...(withInput && inputShape ? { inputShape } : {}),

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
 import { checkInputSide, type SpatialWindow, smallestInputSide } from './input_side.js';
-import { outputShape, reluConv2d, type Size2 } from './layers.js';
+import { outputShape, paddedConv2d, type Size2 } from './layers.js';
 import { StepSeededDropout } from './step_seeded_dropout.js';
 
 /** The chapter's four blocks: output channels ('classes': one per class), kernel, stride, padding. */
@@ -40,9 +40,9 @@ export function ninBlock(
 ): tf.Sequential {
   const block = tf.sequential();
   const layers = [
-    ...reluConv2d({ filters: outChannels, kernelSize, strides, padding, inputShape }),
-    ...reluConv2d({ filters: outChannels, kernelSize: 1 }),
-    ...reluConv2d({ filters: outChannels, kernelSize: 1, bias: lastBias }),
+    ...paddedConv2d({ filters: outChannels, kernelSize, strides, padding, inputShape }),
+    ...paddedConv2d({ filters: outChannels, kernelSize: 1 }),
+    ...paddedConv2d({ filters: outChannels, kernelSize: 1, bias: lastBias }),
   ];
   for (const layer of layers) block.add(layer);
   return block;

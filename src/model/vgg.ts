@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ImageClassifier, type ImageClassifierOptions } from './classifier.js';
 import { checkInputSide, type SpatialWindow, smallestInputSide } from './input_side.js';
-import { denseHead, outputShape, reluConv2d } from './layers.js';
+import { denseHead, outputShape, paddedConv2d } from './layers.js';
 
 /** (number of convolutions, output channels) of each block */
 export type VggArch = readonly (readonly [number, number])[];
@@ -31,7 +31,7 @@ export function vggWindows(arch: VggArch): SpatialWindow[] {
 export function vggBlock(numConvs: number, outChannels: number, inputShape: number[]): tf.Sequential {
   const block = tf.sequential();
   for (let i = 0; i < numConvs; i++) {
-    for (const layer of reluConv2d({
+    for (const layer of paddedConv2d({
       filters: outChannels,
       kernelSize: 3,
       padding: 1,
