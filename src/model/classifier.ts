@@ -100,7 +100,7 @@ export abstract class Classifier extends Module {
 export abstract class ImageClassifier extends Classifier {
   readonly numClasses: number;
   readonly resize: number;
-  readonly net: tf.Sequential;
+  readonly net: tf.LayersModel;
 
   protected constructor(
     {
@@ -114,7 +114,7 @@ export abstract class ImageClassifier extends Classifier {
       tta = false,
     }: ImageClassifierOptions,
     defaultLr: number,
-    build: (resize: number, numClasses: number, lastBias: number) => tf.Sequential,
+    build: (resize: number, numClasses: number, lastBias: number) => tf.LayersModel,
   ) {
     super(lr ?? defaultLr, seed);
     this.numClasses = numClasses;

@@ -19,7 +19,7 @@ export interface StepMetrics {
 }
 
 export abstract class Module {
-  abstract readonly net: tf.Sequential;
+  abstract readonly net: tf.LayersModel;
   lr: number;
   /** Seeds the weight initialisation and each step's dropout masks; undefined: unseeded. */
   readonly seed: number | undefined;
@@ -65,11 +65,18 @@ export abstract class Module {
 
   /** d2l's layer walk: runs a random input of `inputShape` through each top-level layer, one line per layer. */
   layerSummary(inputShape: number[]): string[] {
+    const line = (layer: tf.layers.Layer, shape: readonly (number | null)[]) =>
+      `${layer.getClassName()} output shape: (${shape.join(', ')})`;
+    if (!(this.net instanceof tf.Sequential)) {
+      // a graph, not a chain: each layer's shape as the built model has it, with the batch asked for
+      const layers = this.net.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+      return layers.map((layer) => line(layer, [inputShape[0]!, ...(layer.outputShape as (number | null)[]).slice(1)]));
+    }
     return tf.tidy(() => {
       let x: tf.Tensor = tf.randomNormal(inputShape);
       return this.net.layers.map((layer) => {
         x = layer.apply(x, { training: false }) as tf.Tensor;
-        return `${layer.getClassName()} output shape: (${x.shape.join(', ')})`;
+        return line(layer, x.shape);
       });
     });
   }

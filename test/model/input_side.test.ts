@@ -13,7 +13,7 @@ import { VGG11, VGG11_SMALL, vggWindows } from '../../src/model/vgg.js';
 import { MODELS, type ModelName } from '../../src/model/zoo.js';
 
 /** The side of the last feature map before the classifier part (NiN's last block, AlexNet's last pool, VGG's last block). */
-function featureSide(net: tf.Sequential): number {
+function featureSide(net: tf.LayersModel): number {
   const spatial = net.layers.filter((l) => l instanceof tf.Sequential || l.getClassName() === 'MaxPooling2D');
   return (spatial.at(-1)!.outputShape as number[])[1]!;
 }
