@@ -1,7 +1,7 @@
 // `npm run build && node dist/bench/bf16_gradients.js`
 // How far the onednn backend's bf16 gradients of NiN are from its fp32 ones, per weight, at initialisation (input
 // size 67, batch 32, same weights, input, labels and dropout mask): the numbers behind the gradient check of
-// test/chapter/bf16_training.test.ts. bench/torch_bf16_gradients.py prints the same for PyTorch's autocast.
+// test/training/bf16_training.test.ts. bench/torch_bf16_gradients.py prints the same for PyTorch's autocast.
 // The control column perturbs fp32 by rounding only the input images to bf16 (≤ 2⁻⁹ of each pixel): a ReLU or a
 // max pool whose inputs nearly tie decides the other way, and the gradient behind it moves as a whole, so even that
 // moves the first layers' gradients by about a tenth. bf16 rounds every layer's inputs.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """How far PyTorch autocast's bf16 gradients of d2l's NiN are from its fp32 ones, per weight, at initialisation:
-the peer of the gradient check in test/chapter/bf16_training.test.ts (same input size 67, batch 32).
+the peer of the gradient check in test/training/bf16_training.test.ts (same input size 67, batch 32).
 
     /usr/bin/python3 bench/torch_bf16_gradients.py
 

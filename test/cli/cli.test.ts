@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
 import { readFashionMnistSplit, TEXT_LABELS } from '../../src/data/index.js';
-import { corruptDataDirs, corruptImages } from './corrupt_inputs.js';
+import { corruptDataDirs, corruptImages } from '../support/corrupt_inputs.js';
 
 const NIN = fileURLToPath(new URL('../../src/cli/nin.js', import.meta.url));
 

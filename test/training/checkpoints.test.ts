@@ -28,7 +28,7 @@ import { loadModel, ModelFileError, saveModel } from '../../src/training/model_i
 import { OutputError } from '../../src/training/output_error.js';
 import { RunDir } from '../../src/training/run_dir.js';
 import { Trainer } from '../../src/training/trainer.js';
-import { tinyDisk } from './tiny_disk.js';
+import { tinyDisk } from '../support/tiny_disk.js';
 
 /** A small model: its checkpoints are a few KB. */
 function smallNet(seed: number): tf.Sequential {

@@ -11,7 +11,7 @@ import { int, parse, positiveNumber, UsageError } from '../../src/cli/args.js';
 import { resizeOption } from '../../src/cli/resize_option.js';
 import { fashionMnistLike, ImageError } from '../../src/data/image_file.js';
 import { mulberry32 } from '../../src/util/seeded_random.js';
-import { pngClaiming } from './corrupt_inputs.js';
+import { pngClaiming } from '../support/corrupt_inputs.js';
 
 type Random = () => number;
 const below = (random: Random, n: number) => Math.floor(random() * n);

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { CheckpointStore } from '../../src/training/checkpoints.js';
-import { tinyDisk } from './tiny_disk.js';
+import { tinyDisk } from '../support/tiny_disk.js';
 
 const NIN = fileURLToPath(new URL('../../src/cli/nin.js', import.meta.url));
 const ENV = { ...process.env, OMP_NUM_THREADS: '1', NIN_DEBUG: '' };
