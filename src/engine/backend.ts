@@ -13,6 +13,7 @@ import { BufferPool } from './buffer_pool.js';
 import { backendScoped } from './gradients/backend_scoped.js';
 import { fusedConv2DGradConfig } from './gradients/FusedConv2D_grad.js';
 import { reluGradConfig } from './gradients/Relu_grad.js';
+import { cpuKernels } from './cpu_kernels.js';
 import { nativeKernels } from './register_all_kernels.js';
 
 export { BACKEND_NAME };
@@ -135,6 +136,8 @@ export function registerOnednnBackend({ priority = 0 }: { priority?: number } = 
   if (registered) return;
   const addon = loadAddon();
   tf.registerBackend(BACKEND_NAME, () => new OneDnnBackend(addon), priority);
+  // the engine's own kernels in JS on cpu first: onednn falls back to them, and callers on cpu run them
+  for (const kernel of cpuKernels) if (!tf.getKernel(kernel.kernelName, 'cpu')) tf.registerKernel(kernel);
   tf.copyRegisteredKernels('cpu', BACKEND_NAME);
   for (const kernel of nativeKernels) {
     if (tf.getKernel(kernel.kernelName, BACKEND_NAME)) tf.unregisterKernel(kernel.kernelName, BACKEND_NAME);

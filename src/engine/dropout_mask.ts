@@ -5,17 +5,7 @@
 // per step, the native fill 0.1 ms.
 import * as tf from '@tensorflow/tfjs-core';
 
-export const DROPOUT_MASK = 'DropoutMask';
-
-export interface DropoutMaskAttrs {
-  shape: number[];
-  /** keep · 2³², the hash values below which an element is kept */
-  threshold: number;
-  /** 1 / keep */
-  scale: number;
-  /** an unsigned 32-bit seed */
-  seed: number;
-}
+import { DROPOUT_MASK, type DropoutMaskAttrs } from './custom_kernels.js';
 
 /** Wellons' lowbias32, as native/eltwise.cc computes it. */
 function mix32(x: number): number {

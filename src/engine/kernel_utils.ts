@@ -89,12 +89,13 @@ export interface NativeArgs<Inputs, Attrs> {
 }
 
 /**
- * A kernel of the onednn backend. `run` computes natively, or returns null for the cases the native path does not
- * cover (other dtypes or layouts, tiny tensors, geometries oneDNN rejects): then the inherited CPU kernel runs.
+ * A kernel of the onednn backend. `run` computes natively (one output, or several), or returns null for the cases
+ * the native path does not cover (other dtypes or layouts, tiny tensors, geometries oneDNN rejects): then the cpu
+ * kernel of that name runs (TF.js's, or for the engine's own kernels its JS version in cpu_kernels.ts).
  */
 export function nativeKernel<Inputs, Attrs = object>(
   kernelName: string,
-  run: (args: NativeArgs<Inputs, Attrs>) => TensorInfo | null,
+  run: (args: NativeArgs<Inputs, Attrs>) => TensorInfo | TensorInfo[] | null,
 ): KernelConfig {
   let cpu: KernelFunc | undefined;
   return {
@@ -109,7 +110,7 @@ export function nativeKernel<Inputs, Attrs = object>(
       if (native) return native;
       cpu ??= getKernel(kernelName, 'cpu')?.kernelFunc;
       if (!cpu) throw new Error(`onednn: no cpu kernel ${kernelName} to fall back to`);
-      return cpu(args) as TensorInfo;
+      return cpu(args) as TensorInfo | TensorInfo[];
     },
   };
 }

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { CONV2D_BACKPROP_FILTER_BIAS } from '../../src/engine/kernels/Conv2DBackpropFilterBias.js';
+import { CONV2D_BACKPROP_FILTER_BIAS } from '../../src/engine/custom_kernels.js';
 import { type Backend, assertClose, nativeCallCounts, runOn, setup, values } from './helpers.js';
 
 before(() => setup());

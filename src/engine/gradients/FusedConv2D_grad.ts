@@ -8,9 +8,8 @@
 // Channels-last, undilated convolutions with a linear or ReLU activation only; others throw when differentiated.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { CONV2D_BACKPROP_FILTER_BIAS } from '../kernels/Conv2DBackpropFilterBias.js';
+import { CONV2D_BACKPROP_FILTER_BIAS } from '../custom_kernels.js';
 import { reluGrad } from './Relu_grad.js';
-import { BACKEND_NAME } from '../backend_name.js';
 
 type Pad = tf.FusedConv2DAttrs['pad'];
 
@@ -46,7 +45,7 @@ export const fusedConv2DGradConfig: tf.GradConfig = {
     const dz = a.activation === 'relu' ? reluGrad(dy as tf.Tensor, y, { forBf16Kernels: true }) : (dy as tf.Tensor);
     // Both are needed in training; computed here (inside the backward pass's scope) so one kernel makes both.
     const [dw, db] =
-      tf.getBackend() === BACKEND_NAME
+      tf.getKernel(CONV2D_BACKPROP_FILTER_BIAS, tf.getBackend()) !== undefined
         ? (tf
             .engine()
             .runKernel(

@@ -5,18 +5,12 @@
 // - on `onednn` it is one native pass (ReluGrad) instead of three (Step, Cast, Multiply).
 // Elsewhere reluGrad computes the stock formula on y, which gives the same values.
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAME } from '../backend_name.js';
 
-export const RELU_GRAD = 'ReluGrad';
-
-export interface ReluGradAttrs {
-  /** only convolutions or matrix products read the result: in bf16 precision it may be stored as bfloat16 */
-  forBf16Kernels?: boolean;
-}
+import { RELU_GRAD, type ReluGradAttrs } from '../custom_kernels.js';
 
 /** dy where y > 0, else 0: the gradient through a ReLU whose output is y. */
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor, attrs: ReluGradAttrs = {}): tf.Tensor {
-  return tf.getBackend() === BACKEND_NAME && dy.dtype === 'float32'
+  return tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined && dy.dtype === 'float32'
     ? (tf.engine().runKernel(RELU_GRAD, { dy, y }, attrs as tf.NamedAttrMap) as tf.Tensor)
     : tf.mul(dy, tf.cast(tf.step(y), 'float32'));
 }

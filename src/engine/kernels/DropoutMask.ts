@@ -1,4 +1,4 @@
-import { DROPOUT_MASK, type DropoutMaskAttrs } from '../dropout_mask.js';
+import { DROPOUT_MASK, type DropoutMaskAttrs } from '../custom_kernels.js';
 import { nativeKernel, output } from '../kernel_utils.js';
 
 // → the dropout multiplier of shape `attrs.shape` (see ../dropout_mask.ts; TF.js has no kernel of this name)

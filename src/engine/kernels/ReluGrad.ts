@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
-import { RELU_GRAD, type ReluGradAttrs } from '../gradients/Relu_grad.js';
+import { RELU_GRAD, type ReluGradAttrs } from '../custom_kernels.js';
 import { computeOutput, deferredInput, f32, nativeKernel, output, storedInput } from '../kernel_utils.js';
 
 // dy, y: same shape → dy where y > 0, else 0 (dispatched only by ../gradients/, for float32; there is no CPU
