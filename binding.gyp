@@ -6,16 +6,9 @@
   "targets": [
     {
       "target_name": "onednn",
+      # every native/*.cc is a source, so a new kernel file needs no line here
       "sources": [
-        "native/addon.cc",
-        "native/runtime.cc",
-        "native/precision.cc",
-        "native/conv2d.cc",
-        "native/pool2d.cc",
-        "native/matmul.cc",
-        "native/binary.cc",
-        "native/reduce.cc",
-        "native/eltwise.cc"
+        "<!@(node -p \"require('fs').readdirSync('native').filter((f) => f.endsWith('.cc')).sort().map((f) => 'native/' + f).join(' ')\")"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -1,5 +1,5 @@
-// The module: process-wide setup, then every kernel family's entry points. Kernels run synchronously on the JS
-// thread (TF.js kernels are synchronous) with OpenMP workers alongside.
+// The module: process-wide setup, then every entry point the kernel files registered (NIN_ENTRY_POINT). Kernels run
+// synchronously on the JS thread (TF.js kernels are synchronous) with OpenMP workers alongside.
 #include <malloc.h>
 
 #include "precision.h"
@@ -25,6 +25,9 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+NIN_ENTRY_POINT("info", Info);
+NIN_ENTRY_POINT("setNumThreads", SetNumThreads);
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Touching fresh pages is very slow on these VMs (~3 ms/MB), and a training step allocates gigabytes of tensors:
   // keep freed memory in the heap for reuse instead of returning it to the kernel with munmap/trim.
@@ -32,15 +35,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
   set_num_threads(num_threads());  // OMP_NUM_THREADS, else all cores; also sets flush-to-zero on the workers
-  exports.Set("info", Napi::Function::New(env, Info));
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
-  init_conv2d(env, exports);
-  init_pool2d(env, exports);
-  init_matmul(env, exports);
-  init_binary(env, exports);
-  init_reduce(env, exports);
-  init_eltwise(env, exports);
-  init_precision(env, exports);
+  for (const auto& [name, fn] : entry_points()) exports.Set(name, Napi::Function::New(env, fn));
   return exports;
 }
 

@@ -53,6 +53,6 @@ Napi::Value BinaryKernel(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_binary(Napi::Env env, Napi::Object exports) { exports.Set("binary", Napi::Function::New(env, BinaryKernel)); }
+NIN_ENTRY_POINT("binary", BinaryKernel);
 
 }  // namespace nin

@@ -3,8 +3,8 @@
 // primitives choose their own weight layout (format_tag::any): the small filter is reordered into it on each call,
 // which lets oneDNN pick its fast direct kernels instead of im2col + gemm. The last argument of each entry point
 // selects the precision (see precision.h): in bf16, x, dy and the filter are rounded to bfloat16 inside the kernel.
-// geometry = [N, H, W, C, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom,
-// padRight], dilation as TF.js counts it (1 = dense).
+// geometry: TF.js's Conv2DInfo (see geometry.h).
+#include "geometry.h"
 #include "precision.h"
 
 namespace nin {
@@ -12,34 +12,16 @@ namespace {
 
 using namespace dnnl;
 
-struct Geometry {
-  int64_t n, h, w, c, oh, ow, oc, kh, kw;
-  dims strides, dilation, pad_l, pad_r;
-
-  explicit Geometry(const std::vector<int64_t>& g)
-      : n(g[0]), h(g[1]), w(g[2]), c(g[3]), oh(g[4]), ow(g[5]), oc(g[6]), kh(g[7]), kw(g[8]),
-        strides{g[9], g[10]}, dilation{g[11] - 1, g[12] - 1}, pad_l{g[13], g[14]}, pad_r{g[15], g[16]} {}
-
-  memory::desc src(dt t = dt::f32) const { return {{n, c, h, w}, t, tag::nhwc}; }
-  memory::desc dst(dt t = dt::f32) const { return {{n, oc, oh, ow}, t, tag::nhwc}; }
-  memory::desc user_weights() const { return {{oc, c, kh, kw}, dt::f32, tag::hwio}; }
-  memory::desc any_weights(dt t = dt::f32) const { return {{oc, c, kh, kw}, t, tag::any}; }
-  memory::desc bias() const { return {{oc}, dt::f32, tag::x}; }
-  size_t src_size() const { return n * h * w * c; }
-  size_t dst_size() const { return n * oh * ow * oc; }
-  size_t weights_size() const { return kh * kw * c * oc; }
-};
-
-constexpr size_t kGeometryLength = 17;
-
 // In bf16 the source and weights are bf16, the bias f32, and the destination f32 or (when asked) bf16.
-convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu, Precision p, dt dst = dt::f32) {
+convolution_forward::primitive_desc forward_pd(const Geometry& g, bool with_bias, bool relu, Precision p,
+                                               dt dst = dt::f32) {
   const dt t = compute_type(p);
-  convolution_forward::desc d = with_bias
-      ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
-                                  g.bias(), g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r)
-      : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t), g.any_weights(t),
-                                  g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r);
+  convolution_forward::desc d =
+      with_bias
+          ? convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t),
+                                      g.any_weights(t), g.bias(), g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r)
+          : convolution_forward::desc(prop_kind::forward_training, algorithm::convolution_direct, g.src(t),
+                                      g.any_weights(t), g.dst(dst), g.strides, g.dilation, g.pad_l, g.pad_r);
   primitive_attr attr = user_scratchpad_attr();
   if (relu) {
     post_ops ops;
@@ -114,9 +96,15 @@ bool data_gradient_as_forward(const Geometry& g) {
   return dense && pads_fit;
 }
 
-std::vector<int64_t> flipped_geometry(const Geometry& g) {
-  return {g.n, g.oh, g.ow, g.oc, g.h, g.w, g.c, g.kh, g.kw, 1, 1, 1, 1,
-          g.kh - 1 - g.pad_l[0], g.kw - 1 - g.pad_l[1], g.kh - 1 - g.pad_r[0], g.kw - 1 - g.pad_r[1]};
+Geometry flipped_geometry(const Geometry& g) {
+  Geometry f = g;
+  f.h = g.oh, f.w = g.ow, f.c = g.oc;  // dy is the input
+  f.oh = g.h, f.ow = g.w, f.oc = g.c;  // dx the output
+  f.strides = {1, 1};
+  f.dilation = {0, 0};
+  f.pad_l = {g.kh - 1 - g.pad_l[0], g.kw - 1 - g.pad_l[1]};
+  f.pad_r = {g.kh - 1 - g.pad_r[0], g.kw - 1 - g.pad_r[1]};
+  return f;
 }
 
 struct BackwardDataAsForward {
@@ -163,8 +151,8 @@ struct BackwardWeights {
 //        in bf16 only), geometry, relu, bf16)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2D", [&] {
-    auto gv = int_list(info, 4, kGeometryLength, "geometry");
-    Geometry g(gv);
+    const Geometry g = Geometry::from_arg(info, 4);
+    std::vector<int64_t> gv = g.key();
     const Precision p = precision_arg(info, 6);
     void* x = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
@@ -188,8 +176,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
 //                     only), geometry, bf16)
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropInput", [&] {
-    auto gv = int_list(info, 3, kGeometryLength, "geometry");
-    Geometry g(gv);
+    const Geometry g = Geometry::from_arg(info, 3);
+    std::vector<int64_t> gv = g.key();
     const Precision p = precision_arg(info, 4);
     void* dy_in = compute_input_arg(info, 0, g.dst_size(), p, 0, "dy");
     float* w = f32_array(info, 1, g.weights_size(), "filter");
@@ -205,7 +193,8 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
       cpu_stream().wait();
       return;
     }
-    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv), [&] { return std::make_unique<BackwardData>(g, p, dx.type); });
+    BackwardData& b = cached<BackwardData>(key_of("conv_bwd_data", gv),
+                                           [&] { return std::make_unique<BackwardData>(g, p, dx.type); });
     b.prim.execute(cpu_stream(), {{DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
                                   {DNNL_ARG_WEIGHTS, b.weights.in(w)},
                                   {DNNL_ARG_DIFF_SRC, memory(g.src(dx.type), cpu_engine(), dx.data)},
@@ -238,8 +227,8 @@ struct FilterGradientMatMul {
 //                      dbias: [OC] (written) | null, bf16)
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropFilter", [&] {
-    auto gv = int_list(info, 3, kGeometryLength, "geometry");
-    Geometry g(gv);
+    const Geometry g = Geometry::from_arg(info, 3);
+    std::vector<int64_t> gv = g.key();
     const Precision p = precision_arg(info, 5);
     void* x_in = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
     void* dy_in = compute_input_arg(info, 1, g.dst_size(), p, 1, "dy");
@@ -257,8 +246,8 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
       return;
     }
     gv.push_back(db != nullptr);
-    BackwardWeights& b = cached<BackwardWeights>(key_of("conv_bwd_weights", gv),
-                                                 [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
+    BackwardWeights& b = cached<BackwardWeights>(
+        key_of("conv_bwd_weights", gv), [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
     memory diff_weights = b.weights.out(dw);
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(b.pd.src_desc(), cpu_engine(), x_in)},
                                          {DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
@@ -273,10 +262,8 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_conv2d(Napi::Env env, Napi::Object exports) {
-  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
-  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
-  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
-}
+NIN_ENTRY_POINT("conv2d", Conv2D);
+NIN_ENTRY_POINT("conv2dBackpropInput", Conv2DBackpropInput);
+NIN_ENTRY_POINT("conv2dBackpropFilter", Conv2DBackpropFilter);
 
 }  // namespace nin

@@ -11,6 +11,9 @@
 
 #include "precision.h"
 
+// A function compiled twice, for AVX-512 CPUs and for any x86-64; the loader picks one for the CPU it runs on.
+#define NIN_AVX512_CLONE __attribute__((target_clones("avx512f", "default")))
+
 namespace nin {
 namespace {
 
@@ -43,14 +46,14 @@ inline void store(float* p, int64_t i, float v) { p[i] = v; }
 inline void store(uint16_t* p, int64_t i, float v) {
   uint32_t bits;
   std::memcpy(&bits, &v, 4);
-  p[i] = v != v ? static_cast<uint16_t>((bits >> 16) | 0x40) : static_cast<uint16_t>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+  p[i] = v != v ? static_cast<uint16_t>((bits >> 16) | 0x40)
+                : static_cast<uint16_t>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
 }
 
 // One thread's share [begin, end), on CPUs without AVX512-BF16. Compiled twice: the x86-64 baseline vectorises
 // this loop only 4 floats wide, the clone for AVX-512 CPUs 16 wide.
 template <class Dy, class Y, class Dx>
-__attribute__((target_clones("avx512f", "default")))
-void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t begin, int64_t end) {
+NIN_AVX512_CLONE void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t begin, int64_t end) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     // a select, not a branch, so that the loop vectorises (the signs of y are random: a branch mispredicts)
@@ -77,7 +80,8 @@ void parallel_ranges(int64_t n, const Body& body) {
 NIN_AVX512_BF16 inline __m512 load16(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 NIN_AVX512_BF16 inline __m512 load16(const uint16_t* p, __mmask16 m) {
   // the zero-masking forms: GCC 12 warns about the undefined vectors inside the plain ones
-  return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xffff, _mm512_maskz_cvtepu16_epi32(0xffff, _mm256_maskz_loadu_epi16(m, p)), 16));
+  return _mm512_castsi512_ps(
+      _mm512_maskz_slli_epi32(0xffff, _mm512_maskz_cvtepu16_epi32(0xffff, _mm256_maskz_loadu_epi16(m, p)), 16));
 }
 NIN_AVX512_BF16 inline void store16(float* p, __mmask16 m, __m512 v) { _mm512_mask_storeu_ps(p, m, v); }
 NIN_AVX512_BF16 inline void store16(uint16_t* p, __mmask16 m, __m512 v) {
@@ -90,7 +94,8 @@ NIN_AVX512_BF16 void relu_grad_range_bf16(const Dy* dy, const Y* y, Dx* dx, int6
   for (int64_t i = begin; i < end; i += 16) {
     const __mmask16 m = end - i >= 16 ? 0xffff : static_cast<__mmask16>((1u << (end - i)) - 1);
     const __m512 yv = load16(y + i, m);
-    const __mmask16 positive = _mm512_cmp_ps_mask(yv, zero, _CMP_GT_OQ), ordered = _mm512_cmp_ps_mask(yv, yv, _CMP_ORD_Q);
+    const __mmask16 positive = _mm512_cmp_ps_mask(yv, zero, _CMP_GT_OQ),
+                    ordered = _mm512_cmp_ps_mask(yv, yv, _CMP_ORD_Q);
     const __m512 mask = _mm512_mask_blend_ps(positive, _mm512_mask_blend_ps(ordered, yv, zero), one);  // 1, 0 or NaN
     store16(dx + i, m, _mm512_mul_ps(load16(dy + i, m), mask));
   }
@@ -100,21 +105,27 @@ template <class Dy, class Y, class Dx>
 void relu_grad(const Dy* dy, const Y* y, Dx* dx, int64_t n) {
   static const bool avx512_bf16 = cpu_has_bf16();
   parallel_ranges(n, [&](int64_t begin, int64_t end) {
-    if (avx512_bf16) relu_grad_range_bf16(dy, y, dx, begin, end);
-    else relu_grad_range(dy, y, dx, begin, end);
+    if (avx512_bf16)
+      relu_grad_range_bf16(dy, y, dx, begin, end);
+    else
+      relu_grad_range(dy, y, dx, begin, end);
   });
 }
 
 template <class Dy, class Y>
 void relu_grad_to(const Dy* dy, const Y* y, const TypedArray& dx, int64_t n) {
-  if (dx.type == dt::bf16) relu_grad(dy, y, static_cast<uint16_t*>(dx.data), n);
-  else relu_grad(dy, y, static_cast<float*>(dx.data), n);
+  if (dx.type == dt::bf16)
+    relu_grad(dy, y, static_cast<uint16_t*>(dx.data), n);
+  else
+    relu_grad(dy, y, static_cast<float*>(dx.data), n);
 }
 
 template <class Dy>
 void relu_grad_from(const Dy* dy, const TypedArray& y, const TypedArray& dx, int64_t n) {
-  if (y.type == dt::bf16) relu_grad_to(dy, static_cast<const uint16_t*>(y.data), dx, n);
-  else relu_grad_to(dy, static_cast<const float*>(y.data), dx, n);
+  if (y.type == dt::bf16)
+    relu_grad_to(dy, static_cast<const uint16_t*>(y.data), dx, n);
+  else
+    relu_grad_to(dy, static_cast<const float*>(y.data), dx, n);
 }
 
 // reluGrad(dy, y, dx (written)): dx = dy * step(y), y being the ReLU's output (y > 0 exactly where its input was),
@@ -126,8 +137,10 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
     const TypedArray dy = typed_array_arg(info, 0, n, "dy");
     const TypedArray y = typed_array_arg(info, 1, n, "y");
     const TypedArray dx = typed_array_arg(info, 2, n, "dx");
-    if (dy.type == dt::bf16) relu_grad_from(static_cast<const uint16_t*>(dy.data), y, dx, n);
-    else relu_grad_from(static_cast<const float*>(dy.data), y, dx, n);
+    if (dy.type == dt::bf16)
+      relu_grad_from(static_cast<const uint16_t*>(dy.data), y, dx, n);
+    else
+      relu_grad_from(static_cast<const float*>(dy.data), y, dx, n);
   });
 }
 
@@ -155,10 +168,11 @@ inline uint32_t mix32(uint32_t x) {
 }
 
 // Compiled twice, as relu_grad_range: the baseline has no vector 32-bit multiply.
-__attribute__((target_clones("avx512f", "default")))
-void dropout_mask_range(float* mask, uint64_t threshold, float scale, uint32_t seed, int64_t begin, int64_t end) {
+NIN_AVX512_CLONE void dropout_mask_range(float* mask, uint64_t threshold, float scale, uint32_t seed, int64_t begin,
+                                         int64_t end) {
 #pragma omp simd
-  for (int64_t i = begin; i < end; ++i) mask[i] = mix32(static_cast<uint32_t>(i) * 0x9e3779b9u + seed) < threshold ? scale : 0.f;
+  for (int64_t i = begin; i < end; ++i)
+    mask[i] = mix32(static_cast<uint32_t>(i) * 0x9e3779b9u + seed) < threshold ? scale : 0.f;
 }
 
 // dropoutMask(mask (written), threshold, scale, seed): mask[i] = hash(seed, i) < threshold ? scale : 0, with
@@ -170,17 +184,16 @@ Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
     const uint64_t threshold = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
     const float scale = info[2].As<Napi::Number>().FloatValue();
     const uint32_t seed = info[3].As<Napi::Number>().Uint32Value();
-    parallel_ranges(n, [&](int64_t begin, int64_t end) { dropout_mask_range(mask, threshold, scale, seed, begin, end); });
+    parallel_ranges(n,
+                    [&](int64_t begin, int64_t end) { dropout_mask_range(mask, threshold, scale, seed, begin, end); });
   });
 }
 
 }  // namespace
 
-void init_eltwise(Napi::Env env, Napi::Object exports) {
-  exports.Set("relu", Napi::Function::New(env, Relu));
-  exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
-  exports.Set("step", Napi::Function::New(env, Step));
-  exports.Set("dropoutMask", Napi::Function::New(env, DropoutMask));
-}
+NIN_ENTRY_POINT("relu", Relu);
+NIN_ENTRY_POINT("reluGrad", ReluGrad);
+NIN_ENTRY_POINT("step", Step);
+NIN_ENTRY_POINT("dropoutMask", DropoutMask);
 
 }  // namespace nin

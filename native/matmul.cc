@@ -1,6 +1,6 @@
 // BatchMatMul and _FusedMatMul (bias + ReLU as a post-op): C[b] = op(A[b]) · op(B[b]) on row-major float32,
 // where op transposes when asked; a batch of 1 broadcasts. Transposes are expressed as strides, never copied.
-// dims = [batchA, batchB, M, K, N, transposeA, transposeB]. In bf16 (see precision.h) A and B are rounded to
+// dims = {batchA, batchB, m, k, n, transposeA, transposeB}. In bf16 (see precision.h) A and B are rounded to
 // bfloat16 inside the kernel; the bias and C stay float32.
 #include "precision.h"
 
@@ -12,7 +12,14 @@ using namespace dnnl;
 struct Dims {
   int64_t ba, bb, m, k, n;
   bool ta, tb;
-  explicit Dims(const std::vector<int64_t>& d) : ba(d[0]), bb(d[1]), m(d[2]), k(d[3]), n(d[4]), ta(d[5] != 0), tb(d[6] != 0) {}
+  static Dims from_arg(const Napi::CallbackInfo& info, size_t index) {
+    const Napi::Object o = object_arg(info, index, "dims");
+    auto field = [&](const char* name) { return int_field(o, name, "dims"); };
+    auto flag = [&](const char* name) { return bool_field(o, name, "dims"); };
+    return Dims{field("batchA"), field("batchB"),    field("m"),        field("k"),
+                field("n"),      flag("transposeA"), flag("transposeB")};
+  }
+  std::vector<int64_t> key() const { return {ba, bb, m, k, n, ta, tb}; }
   int64_t batch() const { return std::max(ba, bb); }
   memory::desc a(dt t = dt::f32) const { return {{ba, m, k}, t, ta ? dims{m * k, 1, m} : dims{m * k, k, 1}}; }
   memory::desc b(dt t = dt::f32) const { return {{bb, k, n}, t, tb ? dims{k * n, 1, k} : dims{k * n, n, 1}}; }
@@ -40,11 +47,11 @@ struct MatMul {
 // matmul(a, b, bias: [N] | null, c (written), dims, relu, bf16)
 Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
   return run_kernel(info, "BatchMatMul", [&] {
-    auto dv = int_list(info, 4, 7, "dims");
-    Dims d(dv);
+    const Dims d = Dims::from_arg(info, 4);
+    std::vector<int64_t> dv = d.key();
     if (d.ba != d.bb && d.ba != 1 && d.bb != 1) {
-      throw Napi::RangeError::New(info.Env(), "batch sizes " + std::to_string(d.ba) + " and " + std::to_string(d.bb) +
-                                                   " do not broadcast");
+      throw Napi::RangeError::New(
+          info.Env(), "batch sizes " + std::to_string(d.ba) + " and " + std::to_string(d.bb) + " do not broadcast");
     }
     const Precision p = precision_arg(info, 6);
     void* a = compute_input_arg(info, 0, d.ba * d.m * d.k, p, 0, "a");
@@ -53,7 +60,8 @@ Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
     float* c = f32_array(info, 3, d.batch() * d.m * d.n, "c");
     const bool relu = info[5].ToBoolean();
     dv.insert(dv.end(), {bias != nullptr, relu, static_cast<int64_t>(p)});
-    MatMul& mm = cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu, p); });
+    MatMul& mm =
+        cached<MatMul>(key_of("matmul", dv), [&] { return std::make_unique<MatMul>(d, bias != nullptr, relu, p); });
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(mm.pd.src_desc(), cpu_engine(), a)},
                                          {DNNL_ARG_WEIGHTS, memory(mm.pd.weights_desc(), cpu_engine(), b)},
                                          {DNNL_ARG_DST, memory(d.c(), cpu_engine(), c)},
@@ -66,6 +74,6 @@ Napi::Value MatMulKernel(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_matmul(Napi::Env env, Napi::Object exports) { exports.Set("matmul", Napi::Function::New(env, MatMulKernel)); }
+NIN_ENTRY_POINT("matmul", MatMulKernel);
 
 }  // namespace nin

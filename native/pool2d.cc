@@ -4,7 +4,8 @@
 // memory-bound pass, far cheaper than keeping a workspace alive per tensor behind TF.js's back.
 // Average pooling excludes padding, as TensorFlow does. Max pooling also runs on bfloat16 arrays (all of one call's
 // arrays of one type): the bf16 precision's storage, whose maximum is exact.
-// geometry = [N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, padBottom, padRight]
+// geometry: TF.js's Conv2DInfo of the pooling (see geometry.h).
+#include "geometry.h"
 #include "precision.h"
 
 namespace nin {
@@ -12,29 +13,25 @@ namespace {
 
 using namespace dnnl;
 
-constexpr size_t kGeometryLength = 14;
-
-struct Geometry {
-  int64_t n, h, w, c, oh, ow;
-  dims kernel, strides, pad_l, pad_r;
-  explicit Geometry(const std::vector<int64_t>& g)
-      : n(g[0]), h(g[1]), w(g[2]), c(g[3]), oh(g[4]), ow(g[5]), kernel{g[6], g[7]}, strides{g[8], g[9]},
-        pad_l{g[10], g[11]}, pad_r{g[12], g[13]} {}
-  memory::desc src(dt t = dt::f32) const { return {{n, c, h, w}, t, tag::nhwc}; }
-  memory::desc dst(dt t = dt::f32) const { return {{n, c, oh, ow}, t, tag::nhwc}; }
-  size_t src_size() const { return n * h * w * c; }
-  size_t dst_size() const { return n * oh * ow * c; }
-};
-
 algorithm algorithm_of(const std::string& kind, const Napi::Env& env) {
   if (kind == "max") return algorithm::pooling_max;
   if (kind == "avg") return algorithm::pooling_avg_exclude_padding;
   throw Napi::TypeError::New(env, "pooling kind must be 'max' or 'avg', got '" + kind + "'");
 }
 
+// A pooling keeps the channels: the geometry's outChannels must equal its inChannels.
+Geometry pool_geometry(const Napi::CallbackInfo& info, size_t index) {
+  const Geometry g = Geometry::from_arg(info, index);
+  if (g.oc != g.c) {
+    throw Napi::RangeError::New(info.Env(), "a pooling geometry's outChannels must equal its inChannels (" +
+                                                std::to_string(g.c) + "), got " + std::to_string(g.oc));
+  }
+  return g;
+}
+
 pooling_forward::primitive_desc forward_pd(const Geometry& g, algorithm alg, prop_kind prop, dt t) {
   return pooling_forward::primitive_desc(
-      pooling_forward::desc(prop, alg, g.src(t), g.dst(t), g.strides, g.kernel, g.pad_l, g.pad_r),
+      pooling_forward::desc(prop, alg, g.src(t), g.dst(t), g.strides, g.window(), g.pad_l, g.pad_r),
       user_scratchpad_attr(), cpu_engine());
 }
 
@@ -51,8 +48,8 @@ struct Backward {
   Buffer dst, workspace;
   Backward(const Geometry& g, algorithm alg, dt t)
       : forward(g, alg, prop_kind::forward_training, t),
-        pd(pooling_backward::desc(alg, g.src(t), g.dst(t), g.strides, g.kernel, g.pad_l, g.pad_r), user_scratchpad_attr(),
-           cpu_engine(), forward.pd),
+        pd(pooling_backward::desc(alg, g.src(t), g.dst(t), g.strides, g.window(), g.pad_l, g.pad_r),
+           user_scratchpad_attr(), cpu_engine(), forward.pd),
         prim(pd) {}
 };
 
@@ -62,7 +59,8 @@ dt common_type(const Napi::Env& env, algorithm alg, std::initializer_list<TypedA
   for (const TypedArray& a : arrays) {
     if (a.type != t) throw Napi::TypeError::New(env, "pooling arrays must be all float32 or all bfloat16");
   }
-  if (t == dt::bf16 && alg != algorithm::pooling_max) throw Napi::TypeError::New(env, "average pooling takes float32 only");
+  if (t == dt::bf16 && alg != algorithm::pooling_max)
+    throw Napi::TypeError::New(env, "average pooling takes float32 only");
   return t;
 }
 
@@ -71,8 +69,8 @@ Napi::Value Pool2D(const Napi::CallbackInfo& info) {
   const std::string kind = info[0].ToString();
   return run_kernel(info, kind == "max" ? "MaxPool" : "AvgPool", [&] {
     const algorithm alg = algorithm_of(kind, info.Env());
-    auto gv = int_list(info, 3, kGeometryLength, "geometry");
-    Geometry g(gv);
+    const Geometry g = pool_geometry(info, 3);
+    std::vector<int64_t> gv = g.key();
     const TypedArray x = typed_array_arg(info, 1, g.src_size(), "x");
     const TypedArray y = typed_array_arg(info, 2, g.dst_size(), "y");
     const dt t = common_type(info.Env(), alg, {x, y});
@@ -91,8 +89,8 @@ Napi::Value Pool2DGrad(const Napi::CallbackInfo& info) {
   const std::string kind = info[0].ToString();
   return run_kernel(info, kind == "max" ? "MaxPoolGrad" : "AvgPoolGrad", [&] {
     const algorithm alg = algorithm_of(kind, info.Env());
-    auto gv = int_list(info, 4, kGeometryLength, "geometry");
-    Geometry g(gv);
+    const Geometry g = pool_geometry(info, 4);
+    std::vector<int64_t> gv = g.key();
     const TypedArray dy = typed_array_arg(info, 1, g.dst_size(), "dy");
     const TypedArray x = alg == algorithm::pooling_max ? typed_array_arg(info, 2, g.src_size(), "x") : dy;
     const TypedArray dx = typed_array_arg(info, 3, g.src_size(), "dx");
@@ -120,9 +118,7 @@ Napi::Value Pool2DGrad(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_pool2d(Napi::Env env, Napi::Object exports) {
-  exports.Set("pool2d", Napi::Function::New(env, Pool2D));
-  exports.Set("pool2dGrad", Napi::Function::New(env, Pool2DGrad));
-}
+NIN_ENTRY_POINT("pool2d", Pool2D);
+NIN_ENTRY_POINT("pool2dGrad", Pool2DGrad);
 
 }  // namespace nin

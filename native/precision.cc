@@ -12,8 +12,9 @@ bool cpu_has_bf16() {
 Precision precision_arg(const Napi::CallbackInfo& info, size_t index) {
   if (!info[index].ToBoolean()) return Precision::f32;
   if (!cpu_has_bf16()) {
-    throw Napi::Error::New(info.Env(), "bf16 precision needs a CPU with AVX512-BF16 (e.g. Intel Cooper Lake, Sapphire Rapids or "
-                                       "AMD Zen 4); this one does not have it: use fp32");
+    throw Napi::Error::New(info.Env(),
+                           "bf16 precision needs a CPU with AVX512-BF16 (e.g. Intel Cooper Lake, Sapphire Rapids or "
+                           "AMD Zen 4); this one does not have it: use fp32");
   }
   return Precision::bf16;
 }
@@ -78,17 +79,19 @@ TypedArray typed_array_arg(const Napi::CallbackInfo& info, size_t index, size_t 
     auto a = v.As<Napi::Uint16Array>();
     if (a.ElementLength() != n) {
       throw Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
-                                                   " elements, expected " + std::to_string(n));
+                                                  " elements, expected " + std::to_string(n));
     }
     return {a.Data(), dt::bf16};
   }
   return {f32_array(info, index, n, what), dt::f32};
 }
 
-void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot, const char* what) {
+void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot,
+                        const char* what) {
   TypedArray in = typed_array_arg(info, index, n, what);
   if (in.type == dt::f32) return compute_input(static_cast<float*>(in.data), n, p, slot);
-  if (p != Precision::bf16) throw Napi::TypeError::New(info.Env(), std::string(what) + " is bfloat16 data but the kernel computes in fp32");
+  if (p != Precision::bf16)
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " is bfloat16 data but the kernel computes in fp32");
   return in.data;
 }
 
@@ -100,9 +103,7 @@ TypedArray output_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Pr
   return out;
 }
 
-void init_precision(Napi::Env env, Napi::Object exports) {
-  exports.Set("toBf16", Napi::Function::New(env, ToBf16));
-  exports.Set("fromBf16", Napi::Function::New(env, FromBf16));
-}
+NIN_ENTRY_POINT("toBf16", ToBf16);
+NIN_ENTRY_POINT("fromBf16", FromBf16);
 
 }  // namespace nin

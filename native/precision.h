@@ -26,7 +26,8 @@ void* compute_input(float* data, size_t n, Precision p, int slot);
 
 // A kernel input that the caller may pass already converted: a Uint16Array of bfloat16 values (bf16 only, used
 // as is), or a Float32Array (converted by compute_input when computing in bf16).
-void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot, const char* what);
+void* compute_input_arg(const Napi::CallbackInfo& info, size_t index, size_t n, Precision p, int slot,
+                        const char* what);
 
 // An array argument that is either float32 (Float32Array) or bfloat16 (Uint16Array), of `n` elements.
 struct TypedArray {

@@ -29,10 +29,14 @@ enum class Op { kSum, kMean, kMax, kMin };
 
 Op op_of(algorithm alg) {
   switch (alg) {
-    case algorithm::reduction_sum: return Op::kSum;
-    case algorithm::reduction_mean: return Op::kMean;
-    case algorithm::reduction_max: return Op::kMax;
-    default: return Op::kMin;
+    case algorithm::reduction_sum:
+      return Op::kSum;
+    case algorithm::reduction_mean:
+      return Op::kMean;
+    case algorithm::reduction_max:
+      return Op::kMax;
+    default:
+      return Op::kMin;
   }
 }
 
@@ -59,9 +63,12 @@ void accumulate(Op op, const float* x, int64_t rows, int64_t inner, double* acc)
 
 void combine(Op op, const double* from, int64_t inner, double* into) {
   for (int64_t i = 0; i < inner; ++i) {
-    if (op == Op::kSum || op == Op::kMean) into[i] += from[i];
-    else if (op == Op::kMax) into[i] = (from[i] > into[i] || std::isnan(from[i])) ? from[i] : into[i];
-    else into[i] = (from[i] < into[i] || std::isnan(from[i])) ? from[i] : into[i];
+    if (op == Op::kSum || op == Op::kMean)
+      into[i] += from[i];
+    else if (op == Op::kMax)
+      into[i] = (from[i] > into[i] || std::isnan(from[i])) ? from[i] : into[i];
+    else
+      into[i] = (from[i] < into[i] || std::isnan(from[i])) ? from[i] : into[i];
   }
 }
 
@@ -110,8 +117,10 @@ bool as_middle_reduction(const std::vector<int64_t>& x_shape, const std::vector<
     if (x_shape[i] == 1) continue;  // size-1 axes are both kept and reduced
     const bool reduced = y_shape[i] == 1;
     if (reduced && stage == 2) return false;
-    if (reduced) stage = 1;
-    else if (stage == 1) stage = 2;
+    if (reduced)
+      stage = 1;
+    else if (stage == 1)
+      stage = 2;
     (reduced ? rows : stage == 0 ? outer : inner) *= x_shape[i];
   }
   return true;
@@ -142,7 +151,8 @@ Napi::Value ReduceKernel(const Napi::CallbackInfo& info) {
     std::vector<int64_t> key = x_shape;
     key.insert(key.end(), y_shape.begin(), y_shape.end());
     key.push_back(static_cast<int64_t>(alg));
-    Reduction& r = cached<Reduction>(key_of("reduce", key), [&] { return std::make_unique<Reduction>(alg, x_md, y_md); });
+    Reduction& r =
+        cached<Reduction>(key_of("reduce", key), [&] { return std::make_unique<Reduction>(alg, x_md, y_md); });
     r.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(x_md, cpu_engine(), x)},
                                   {DNNL_ARG_DST, memory(y_md, cpu_engine(), y)},
                                   {DNNL_ARG_SCRATCHPAD, scratchpad_for(r.pd)}});
@@ -152,6 +162,6 @@ Napi::Value ReduceKernel(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_reduce(Napi::Env env, Napi::Object exports) { exports.Set("reduce", Napi::Function::New(env, ReduceKernel)); }
+NIN_ENTRY_POINT("reduce", ReduceKernel);
 
 }  // namespace nin

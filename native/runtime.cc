@@ -9,7 +9,7 @@
 namespace nin {
 
 namespace {
-constexpr unsigned int kFlushToZero = 0x8000;     // MXCSR.FTZ
+constexpr unsigned int kFlushToZero = 0x8000;       // MXCSR.FTZ
 constexpr unsigned int kDenormalsAreZero = 0x0040;  // MXCSR.DAZ
 }  // namespace
 
@@ -32,7 +32,8 @@ void set_num_threads(int n) {
 #pragma omp parallel
   {
     // Denormal floats make oneDNN's kernels several times slower; the workers never run JavaScript.
-    if (static_cast<unsigned int>(omp_get_thread_num()) != master) _mm_setcsr(_mm_getcsr() | kFlushToZero | kDenormalsAreZero);
+    if (static_cast<unsigned int>(omp_get_thread_num()) != master)
+      _mm_setcsr(_mm_getcsr() | kFlushToZero | kDenormalsAreZero);
   }
 }
 
@@ -48,7 +49,7 @@ static float* f32_array_impl(const Napi::CallbackInfo& info, size_t index, size_
   auto a = v.As<Napi::Float32Array>();
   if (a.ElementLength() != expected_length) {
     throw Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
-                                                 " elements, expected " + std::to_string(expected_length));
+                                                " elements, expected " + std::to_string(expected_length));
   }
   return a.Data();  // byteOffset already applied: subarray views work.
 }
@@ -67,7 +68,7 @@ std::vector<int64_t> int_list(const Napi::CallbackInfo& info, size_t index, size
   auto a = v.As<Napi::Array>();
   if (expected_length != 0 && a.Length() != expected_length) {
     throw Napi::RangeError::New(info.Env(), std::string(what) + " must have " + std::to_string(expected_length) +
-                                                 " entries, got " + std::to_string(a.Length()));
+                                                " entries, got " + std::to_string(a.Length()));
   }
   std::vector<int64_t> out(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) {
@@ -76,6 +77,33 @@ std::vector<int64_t> int_list(const Napi::CallbackInfo& info, size_t index, size
     out[i] = e.As<Napi::Number>().Int64Value();
   }
   return out;
+}
+
+Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index, const char* what) {
+  Napi::Value v = info[index];
+  if (!v.IsObject() || v.IsArray()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be an object");
+  return v.As<Napi::Object>();
+}
+
+int64_t int_field(const Napi::Object& o, const char* name, const std::string& what) {
+  Napi::Value v = o.Get(name);
+  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), what + "." + name + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d != static_cast<double>(static_cast<int64_t>(d))) {
+    throw Napi::RangeError::New(o.Env(), what + "." + name + " must be an integer, got " + std::to_string(d));
+  }
+  return static_cast<int64_t>(d);
+}
+
+bool bool_field(const Napi::Object& o, const char* name, const std::string& what) {
+  Napi::Value v = o.Get(name);
+  if (!v.IsBoolean()) throw Napi::TypeError::New(o.Env(), what + "." + name + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+std::vector<std::pair<const char*, EntryPoint>>& entry_points() {
+  static std::vector<std::pair<const char*, EntryPoint>> table;  // built before main, by each file's registrations
+  return table;
 }
 
 int64_t product(const std::vector<int64_t>& v) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
@@ -41,6 +42,10 @@ int num_threads();
 float* f32_array(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
 float* f32_array_or_null(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
 std::vector<int64_t> int_list(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
+// An object argument, and one of its integer properties; `what` names it in error messages ("geometry.padInfo").
+Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index, const char* what);
+int64_t int_field(const Napi::Object& o, const char* name, const std::string& what);
+bool bool_field(const Napi::Object& o, const char* name, const std::string& what);
 int64_t product(const std::vector<int64_t>& v);
 
 // One growing buffer handed to every primitive as its scratchpad (primitives are made with
@@ -73,14 +78,15 @@ std::string key_of(const char* kind, const std::vector<int64_t>& numbers);
 // Runs `body` under the flush-to-zero guard and turns oneDNN errors into JS errors naming the kernel.
 Napi::Value run_kernel(const Napi::CallbackInfo& info, const char* kernel, const std::function<void()>& body);
 
-// Registration of each kernel family's entry points on the module's exports.
-void init_conv2d(Napi::Env env, Napi::Object exports);
-void init_pool2d(Napi::Env env, Napi::Object exports);
-void init_matmul(Napi::Env env, Napi::Object exports);
-void init_binary(Napi::Env env, Napi::Object exports);
-void init_reduce(Napi::Env env, Napi::Object exports);
-void init_eltwise(Napi::Env env, Napi::Object exports);
-void init_precision(Napi::Env env, Napi::Object exports);
+// The module's entry points. A kernel file registers each of its own with one line at namespace scope,
+//   NIN_ENTRY_POINT("conv2d", Conv2D);
+// and addon.cc exports whatever was registered: a new kernel file touches no other C++ file.
+using EntryPoint = Napi::Value (*)(const Napi::CallbackInfo&);
+std::vector<std::pair<const char*, EntryPoint>>& entry_points();
+struct EntryPointRegistration {
+  EntryPointRegistration(const char* name, EntryPoint fn) { entry_points().emplace_back(name, fn); }
+};
+#define NIN_ENTRY_POINT(name, fn) static const ::nin::EntryPointRegistration nin_entry_point_##fn(name, fn)
 
 }  // namespace nin
 

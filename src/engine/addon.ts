@@ -6,16 +6,42 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { backend_util } from '@tensorflow/tfjs-core';
+
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 export type PoolKind = 'max' | 'avg';
 
-/** [N, H, W, C, OH, OW, OC, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight] */
-export type ConvGeometry = number[];
-/** [N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, padBottom, padRight] */
-export type PoolGeometry = number[];
-/** [batchA, batchB, M, K, N, transposeA, transposeB] */
-export type MatMulDims = number[];
+/**
+ * A convolution's or pooling's geometry: TF.js's own Conv2DInfo (computeConv2DInfo, computePool2DInfo), passed as
+ * it is; native/geometry.cc reads these fields by name.
+ */
+export type Geometry = Pick<
+  backend_util.Conv2DInfo,
+  | 'batchSize'
+  | 'inHeight'
+  | 'inWidth'
+  | 'inChannels'
+  | 'outHeight'
+  | 'outWidth'
+  | 'outChannels'
+  | 'filterHeight'
+  | 'filterWidth'
+  | 'strideHeight'
+  | 'strideWidth'
+  | 'dilationHeight'
+  | 'dilationWidth'
+> & { padInfo: Pick<backend_util.PadInfo, 'top' | 'left' | 'bottom' | 'right'> };
+/** C[b] = op(A[b]) · op(B[b]) with A [batchA, m, k] and B [batchB, k, n] before the transposes; a batch of 1 broadcasts. */
+export interface MatMulDims {
+  batchA: number;
+  batchB: number;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
 
 /** An input of a bf16-capable kernel: float32 values, or (in bf16 only) their bfloat16 copy as a Uint16Array. */
 export type Compute = Float32Array | Uint16Array;
@@ -30,23 +56,23 @@ export interface OneDnnAddon {
     filter: Float32Array,
     bias: Float32Array | null,
     y: Compute,
-    g: ConvGeometry,
+    g: Geometry,
     relu: boolean,
     bf16: boolean,
   ): void;
   /** dx as a Uint16Array: written as bfloat16 (bf16 only) */
-  conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Compute, g: ConvGeometry, bf16: boolean): void;
+  conv2dBackpropInput(dy: Compute, filter: Float32Array, dx: Compute, g: Geometry, bf16: boolean): void;
   conv2dBackpropFilter(
     x: Compute,
     dy: Compute,
     dw: Float32Array,
-    g: ConvGeometry,
+    g: Geometry,
     dbias: Float32Array | null,
     bf16: boolean,
   ): void;
   /** one call's arrays all float32, or (max pooling) all bfloat16 */
-  pool2d(kind: PoolKind, x: Compute, y: Compute, g: PoolGeometry): void;
-  pool2dGrad(kind: PoolKind, dy: Compute, x: Compute | null, dx: Compute, g: PoolGeometry): void;
+  pool2d(kind: PoolKind, x: Compute, y: Compute, g: Geometry): void;
+  pool2dGrad(kind: PoolKind, dy: Compute, x: Compute | null, dx: Compute, g: Geometry): void;
   matmul(
     a: Compute,
     b: Compute,

@@ -1,8 +1,6 @@
-// TF.js's conv/pool info (computed by TF.js's own helpers, so padding and rounding match the CPU kernels) as the
-// flat number lists the addon takes.
+// TF.js's conv/pool info (computed by TF.js's own helpers, so padding and rounding match the CPU kernels), which the
+// addon takes as it is, and the geometries oneDNN computes as TF.js's cpu does.
 import { backend_util } from '@tensorflow/tfjs-core';
-
-import type { ConvGeometry, PoolGeometry } from './addon.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -28,28 +26,6 @@ export function conv2DInfo(
     false,
     backend_util.convertConv2DDataFormat(attrs.dataFormat),
   );
-}
-
-// The addon reads these lists by position (native/conv2d.cc, native/pool2d.cc): sizes, window, padding.
-const sizes = (c: backend_util.Conv2DInfo) => [
-  c.batchSize,
-  c.inHeight,
-  c.inWidth,
-  c.inChannels,
-  c.outHeight,
-  c.outWidth,
-];
-const window = (c: backend_util.Conv2DInfo) => [c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth];
-const pads = ({ padInfo: p }: backend_util.Conv2DInfo) => [p.top, p.left, p.bottom, p.right];
-
-/** [N, H, W, C, OH, OW, OC, KH, KW, SH, SW, DH, DW, top, left, bottom, right] */
-export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
-  return [...sizes(c), c.outChannels, ...window(c), c.dilationHeight, c.dilationWidth, ...pads(c)];
-}
-
-/** [N, H, W, C, OH, OW, KH, KW, SH, SW, top, left, bottom, right] */
-export function poolGeometry(c: backend_util.Conv2DInfo): PoolGeometry {
-  return [...sizes(c), ...window(c), ...pads(c)];
 }
 
 /**

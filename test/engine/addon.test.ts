@@ -2,7 +2,7 @@
 // package to install while the cpu backend keeps working, and bad arguments raise JS errors instead of crashing.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -135,11 +135,25 @@ describe('a missing or unloadable addon', () => {
   });
 });
 
+describe('the entry points', () => {
+  it('the addon exports exactly the NIN_ENTRY_POINT registrations of native/*.cc (every file compiled in)', () => {
+    const registered = readdirSync(join(repoRoot, 'native'))
+      .filter((f) => f.endsWith('.cc'))
+      .flatMap((f) => [...readFileSync(join(repoRoot, 'native', f), 'utf8').matchAll(/^NIN_ENTRY_POINT\("(\w+)"/gm)])
+      .map((m) => m[1]);
+    assert.ok(registered.includes('conv2d') && registered.includes('info'), registered.join(', '));
+    assert.deepEqual(Object.keys(loadAddon()).sort(), registered.sort());
+  });
+});
+
 describe('direct addon calls with bad arguments throw JS errors', () => {
   const addon = loadAddon();
   const f = (n: number) => new Float32Array(n);
-  // [N, H, W, C, OH, OW, OC, KH, KW, sH, sW, dH, dW, pT, pL, pB, pR]: a 3×3 'same' conv of [1,4,4,2] → [1,4,4,3]
-  const geometry = [1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1];
+  // the addon takes TF.js's own Conv2DInfo: a 3×3 'same' conv of [1,4,4,2] → [1,4,4,3], a 2×2/2 pool of it
+  const geometry = tf.backend_util.computeConv2DInfo([1, 4, 4, 2], [3, 3, 2, 3], 1, 1, 'same');
+  const pool = tf.backend_util.computePool2DInfo([1, 4, 4, 2], 2, 2, 1, 'valid');
+  const dims = { batchA: 2, batchB: 3, m: 2, k: 3, n: 2, transposeA: false, transposeB: false };
+  const broken = <T>(value: T, changes: Record<string, unknown>) => ({ ...value, ...changes }) as T;
 
   const cases: Array<[string, () => unknown, RegExp, ErrorConstructor]> = [
     [
@@ -157,9 +171,27 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
     ['reluGrad with a short y', () => addon.reluGrad(f(8), f(7), f(8)), /y has 7 elements, expected 8/, RangeError],
     ['step with a short output', () => addon.step(f(8), f(2), 0), /y has 2 elements, expected 8/, RangeError],
     [
-      'conv2d with a 16-entry geometry',
-      () => addon.conv2d(f(32), f(54), null, f(48), geometry.slice(1), false, false),
-      /geometry must have 17 entries/,
+      'conv2d with a geometry as a list of numbers',
+      () => addon.conv2d(f(32), f(54), null, f(48), [1, 4, 4, 2] as unknown as typeof geometry, false, false),
+      /geometry must be an object/,
+      TypeError,
+    ],
+    [
+      'conv2d with a geometry that lacks outChannels',
+      () => addon.conv2d(f(32), f(54), null, f(48), broken(geometry, { outChannels: undefined }), false, false),
+      /geometry\.outChannels must be a number/,
+      TypeError,
+    ],
+    [
+      'conv2d with a geometry that lacks padInfo',
+      () => addon.conv2d(f(32), f(54), null, f(48), broken(geometry, { padInfo: undefined }), false, false),
+      /geometry\.padInfo must be an object/,
+      TypeError,
+    ],
+    [
+      'conv2d with a fractional stride',
+      () => addon.conv2d(f(32), f(54), null, f(48), broken(geometry, { strideHeight: 1.5 }), false, false),
+      /geometry\.strideHeight must be an integer, got 1\.5/,
       RangeError,
     ],
     [
@@ -188,21 +220,33 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
     ],
     [
       'pool2d with an unknown kind',
-      () => addon.pool2d('median' as 'max', f(32), f(8), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]),
+      () => addon.pool2d('median' as 'max', f(32), f(8), pool),
       /'max' or 'avg'/,
       TypeError,
     ],
     [
       'pool2dGrad (max) without its input',
-      () => addon.pool2dGrad('max', f(8), null, f(32), [1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0]),
+      () => addon.pool2dGrad('max', f(8), null, f(32), pool),
       /Float32Array/,
       TypeError,
     ],
     [
+      'pool2d with a geometry that changes the channels',
+      () => addon.pool2d('max', f(32), f(12), broken(pool, { outChannels: 3 })),
+      /outChannels must equal its inChannels \(2\), got 3/,
+      RangeError,
+    ],
+    [
       'matmul with batches that do not broadcast',
-      () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), [2, 3, 2, 3, 2, 0, 0], false, false),
+      () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), dims, false, false),
       /do not broadcast/,
       RangeError,
+    ],
+    [
+      'matmul with a transpose flag that is not a boolean',
+      () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), broken(dims, { transposeA: 0 }), false, false),
+      /dims\.transposeA must be a boolean/,
+      TypeError,
     ],
     [
       'binary with shapes that do not broadcast',
@@ -224,13 +268,19 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
     ],
     [
       'conv2d with a geometry oneDNN rejects (output size inconsistent with the input)',
-      () => addon.conv2d(f(32), f(54), null, f(12), [1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], false, false),
+      () => addon.conv2d(f(32), f(54), null, f(12), broken(geometry, { outHeight: 2, outWidth: 2 }), false, false),
       /onednn Conv2D: oneDNN failed/,
       Error,
     ],
     [
       'pool2d with a zero-sized window',
-      () => addon.pool2d('avg', f(32), f(32), [1, 4, 4, 2, 4, 4, 0, 0, 1, 1, 0, 0, 0, 0]),
+      () =>
+        addon.pool2d(
+          'avg',
+          f(32),
+          f(32),
+          broken(pool, { outHeight: 4, outWidth: 4, filterHeight: 0, filterWidth: 0, strideHeight: 1, strideWidth: 1 }),
+        ),
       /onednn AvgPool: oneDNN failed/,
       Error,
     ],

@@ -1,6 +1,6 @@
 import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
+import { conv2DInfo, isNativeConv } from '../geometry.js';
 import { computeInput, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 // x: [N, H, W, C], dy: [N, OH, OW, OC] → dw: [KH, KW, C, OC]
@@ -10,7 +10,7 @@ export const conv2DBackpropFilterConfig = nativeKernel<{ x: TensorInfo; dy: Tens
     const info = conv2DInfo(x.shape, attrs.filterShape, attrs);
     if (!isFloat32(x, dy) || !isNativeConv(info)) return null;
     return output(b, [...attrs.filterShape], (dw) =>
-      b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, convGeometry(info), null, b.bf16),
+      b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, info, null, b.bf16),
     );
   },
 );

@@ -1,7 +1,7 @@
 import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { CONV2D_BACKPROP_FILTER_BIAS } from '../custom_kernels.js';
-import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
+import { conv2DInfo, isNativeConv } from '../geometry.js';
 import { computeInput, isFloat32, nativeKernel, sizeOf } from '../kernel_utils.js';
 
 // x: [N, H, W, C], dy: [N, OH, OW, OC] → [dw: [KH, KW, C, OC], db: [OC]] (dispatched by
@@ -16,6 +16,6 @@ export const conv2DBackpropFilterBiasConfig = nativeKernel<
   // storage from the backend's pool, every element written by the primitive
   const dw = b.pool.alloc(sizeOf(attrs.filterShape)),
     db = b.pool.alloc(info.outChannels);
-  b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, convGeometry(info), db, b.bf16);
+  b.addon.conv2dBackpropFilter(computeInput(b, x), computeInput(b, dy), dw, info, db, b.bf16);
   return [b.makeTensorInfo([...attrs.filterShape], 'float32', dw), b.makeTensorInfo([info.outChannels], 'float32', db)];
 });

@@ -1,6 +1,6 @@
 import { FusedConv2D, type FusedConv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { conv2DInfo, convGeometry, isNativeConv } from '../geometry.js';
+import { conv2DInfo, isNativeConv } from '../geometry.js';
 import { computeInput, computeOutput, f32, isFloat32, nativeKernel, sizeOf } from '../kernel_utils.js';
 
 // Inference path of a conv layer (and training with a linear activation): conv + bias + ReLU in one oneDNN
@@ -21,7 +21,7 @@ export const fusedConv2DConfig = nativeKernel<
       f32(b, filter),
       bias ? f32(b, bias) : null,
       y,
-      convGeometry(info),
+      info,
       attrs.activation === 'relu',
       b.bf16,
     ),

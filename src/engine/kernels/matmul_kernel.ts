@@ -41,7 +41,7 @@ function matmulKernel(kernelName: string) {
         computeInput(be, bm),
         bias ? f32(be, bias) : null,
         c,
-        [batchA, batchB, m!, ka!, n!, transposeA ? 1 : 0, transposeB ? 1 : 0],
+        { batchA, batchB, m: m!, k: ka!, n: n!, transposeA: Boolean(transposeA), transposeB: Boolean(transposeB) },
         activation === 'relu',
         be.bf16,
       ),

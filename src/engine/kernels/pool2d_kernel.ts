@@ -4,7 +4,7 @@
 import { AvgPool, AvgPoolGrad, backend_util, MaxPool, MaxPoolGrad, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { PoolKind } from '../addon.js';
-import { hasPadding, isOneDnnPoolGeometry, poolGeometry } from '../geometry.js';
+import { hasPadding, isOneDnnPoolGeometry } from '../geometry.js';
 import { computeInput, computeOutput, deferredInput, f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
 type PoolAttrs = {
@@ -36,8 +36,8 @@ function forward(kernelName: string, kind: PoolKind) {
     if (!info) return null;
     const xBf16 = kind === 'max' ? deferredInput(b, x) : undefined;
     return xBf16
-      ? computeOutput(b, [...info.outShape], (y) => b.addon.pool2d(kind, xBf16, y, poolGeometry(info)))
-      : output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, poolGeometry(info)));
+      ? computeOutput(b, [...info.outShape], (y) => b.addon.pool2d(kind, xBf16, y, info))
+      : output(b, [...info.outShape], (y) => b.addon.pool2d(kind, f32(b, x), y, info));
   });
 }
 
@@ -53,11 +53,9 @@ function backward(kernelName: string, kind: PoolKind) {
       if (!info || (kind === 'avg' && hasPadding(info))) return null;
       const xBf16 = kind === 'max' ? deferredInput(b, input) : undefined;
       return xBf16
-        ? computeOutput(b, [...input.shape], (dx) =>
-            b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, poolGeometry(info)),
-          )
+        ? computeOutput(b, [...input.shape], (dx) => b.addon.pool2dGrad(kind, computeInput(b, dy), xBf16, dx, info))
         : output(b, [...input.shape], (dx) =>
-            b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, poolGeometry(info)),
+            b.addon.pool2dGrad(kind, f32(b, dy), kind === 'max' ? f32(b, input) : null, dx, info),
           );
     },
   );
