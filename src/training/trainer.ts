@@ -191,8 +191,16 @@ export class Trainer {
     return new ProgressBar(process.stderr, { total, line, logSteps: 4 });
   }
 
-  private async fitEpoch(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<EpochSummary> {
-    const p = this.progress; // zero, or what a resumed checkpoint had of this epoch
+  /**
+   * The epoch's remaining training steps, adding to `p`; checkpoints when due, and stops (with one) when asked to.
+   * Returns the learning rate of the last step.
+   */
+  private async trainSteps(
+    model: Classifier,
+    data: DataModule,
+    optimizer: tf.Optimizer,
+    p: EpochProgress,
+  ): Promise<number> {
     const bar =
       this.options.progress === false
         ? undefined
@@ -226,6 +234,13 @@ export class Trainer {
     }
     bar?.finish(p.batches, { keep: false });
     p.trainMs += performance.now() - clock;
+    return lr;
+  }
+
+  /** One epoch: its training steps (from where a resumed checkpoint left it), then the validation pass. */
+  private async fitEpoch(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<EpochSummary> {
+    const p = this.progress; // zero, or what a resumed checkpoint had of this epoch
+    const lr = await this.trainSteps(model, data, optimizer, p);
     const trained = this.position(this.epoch, p); // what to save if the validation is interrupted
     const started = performance.now();
     const val = await this.validate(model, data);
