@@ -8,9 +8,11 @@ import { FashionMNIST } from '../data/index.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../model/zoo.js';
 import { augmentation, recipePreset, RECIPE_NAMES } from '../training/recipe.js';
 import { svgToPng } from '../training/plot.js';
+import { TrainingInterrupted } from '../training/training_stopped.js';
 import { choice, int, type Options, parse, UsageError } from './args.js';
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { MIN_SIDES_HELP, resizeOption } from './resize_option.js';
+import { stopTrainingOnSignals } from './stop_on_signals.js';
 
 export const compareHelp = `nin compare [options]
 
@@ -20,6 +22,8 @@ machine and, with --train, test accuracy after the same training budget (same da
 recipe, each model at the recipe's rate for it: d2l ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].lr}`).join(', ')};
 robust ${MODEL_NAMES.map((m) => `${MODELS[m].label} ${MODELS[m].robustLr}`).join(', ')}). Prints a table and writes
 compare.json, compare.md, compare.svg and compare.png (accuracy against parameters, bubble area = MACs) to --out.
+Each model trains into <out>/<model>/; run again with the same settings, a comparison keeps the models it finished
+and continues one it was stopped in (Ctrl-C stops after the current step with a checkpoint).
 
   --models LIST       comma-separated, from ${MODEL_NAMES.join(', ')} (default nin,alexnet,vgg11)
   --resize N          image side (default 224; at least: ${MIN_SIDES_HELP})
@@ -102,11 +106,19 @@ export async function compare(argv: string[]): Promise<void> {
       limitTest: settings.train.limitTest,
       augment: augmentation(recipePreset(settings.train.recipe!, MODELS.nin)), // the same for every model of a preset
     });
+  // Ctrl-C stops training after the current step with a checkpoint; the same command continues the comparison
+  const stop = settings.train ? stopTrainingOnSignals() : undefined;
   let report: CompareReport;
   try {
     await data?.prepare();
-    report = await compareModels({ settings, data, outDir, log, progress: process.stderr.isTTY });
+    report = await compareModels({ settings, data, outDir, log, progress: process.stderr.isTTY, signal: stop?.signal });
+  } catch (error) {
+    if (error instanceof TrainingInterrupted) {
+      error.message += `; continue with the same command (nin compare ${argv.join(' ')}): finished models are kept`;
+    }
+    throw error;
   } finally {
+    stop?.dispose();
     data?.close();
   }
   writeFileSync(join(outDir, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -19,3 +19,12 @@ export function stopOnSignals(onFirst: (name: NodeJS.Signals) => void): { signal
   SIGNALS.forEach((name) => process.on(name, handler));
   return { signal: controller.signal, dispose };
 }
+
+/** stopOnSignals for a training command: the first signal says on stderr what happens now. */
+export function stopTrainingOnSignals(): { signal: AbortSignal; dispose(): void } {
+  return stopOnSignals((name) =>
+    process.stderr.write(
+      `\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`,
+    ),
+  );
+}

@@ -15,7 +15,7 @@ import { choice, int, type Options, parse, positiveNumber, UsageError } from './
 import { activateBackend, backendHelp, backendOption } from './backend_option.js';
 import { recipeFromOptions, recipeHelp, recipeOption } from './recipe_options.js';
 import { MAX_RESIZE, MIN_SIDES_HELP, resizeOption } from './resize_option.js';
-import { stopOnSignals } from './stop_on_signals.js';
+import { stopTrainingOnSignals } from './stop_on_signals.js';
 
 /** A batch larger than the training split would only be the split. */
 const MAX_BATCH = 60000;
@@ -110,7 +110,7 @@ export async function train(argv: string[]): Promise<void> {
   // the output directory is checked before anything slow: reading the data, building the model
   const created = run.create();
   const unlock = run.lock();
-  let stop: ReturnType<typeof stopOnSignals> | undefined;
+  let stop: ReturnType<typeof stopTrainingOnSignals> | undefined;
   try {
     const backend = await activateBackend(config.backend, config.precision);
     const model = MODELS[config.model].create({
@@ -124,11 +124,7 @@ export async function train(argv: string[]): Promise<void> {
       copies * 4 * model.countParams() + 2 ** 22,
       `${config.keep} checkpoints and one being written, the final model`,
     );
-    stop = stopOnSignals((name) =>
-      process.stderr.write(
-        `\nnin: ${name}: stopping after this step to write a checkpoint (Ctrl-C again quits at once)\n`,
-      ),
-    );
+    stop = stopTrainingOnSignals();
     await data.prepare();
     await trainRun(run, config, backend, model, data, stop.signal);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Parameter economy, measured: for each model, what its layers cost (parameters, dense share, MACs, activation
 // memory), how fast it trains and infers here, and optionally its test accuracy after the same training budget.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +10,7 @@ import { networkCost } from '../model/cost.js';
 import { MODELS, type ModelName } from '../model/zoo.js';
 import { modelSettings, recipePreset, type RecipeName } from '../training/recipe.js';
 import { RunDir } from '../training/run_dir.js';
-import { runRecord } from '../training/run_record.js';
+import { type RunRecord, runRecord } from '../training/run_record.js';
 import { measureThroughput } from '../training/throughput.js';
 import { type DataModule, Trainer } from '../training/trainer.js';
 
@@ -30,7 +30,7 @@ export interface ModelComparison {
   lr?: number;
   /** test accuracy after the training budget */
   testAcc?: number;
-  /** wall seconds of the training run */
+  /** seconds of training (its epochs' time, over every session of a resumed run) */
   trainSeconds?: number;
 }
 
@@ -68,9 +68,17 @@ export interface CompareRun {
   outDir: string;
   log: (line: string) => void;
   progress?: boolean;
+  /** stops training after the current step, with a checkpoint that the same comparison, run again, continues */
+  signal?: AbortSignal;
 }
 
-export async function compareModels({ settings, data, outDir, log, progress }: CompareRun): Promise<CompareReport> {
+/**
+ * Measures each model and, with `settings.train`, trains it into `<outDir>/<model>/`. A run there that was started
+ * with the same settings (record.json: config, backend, precision, data) is continued from its newest checkpoint,
+ * or, when finished, kept; any other run there is replaced.
+ */
+export async function compareModels(run: CompareRun): Promise<CompareReport> {
+  const { settings, log } = run;
   const rows: ModelComparison[] = [];
   for (const name of settings.models) {
     const entry = MODELS[name];
@@ -92,7 +100,7 @@ export async function compareModels({ settings, data, outDir, log, progress }: C
       activationBytes: cost.activationBytes,
       ...speed,
     };
-    if (settings.train) Object.assign(row, await trainForAccuracy(name, settings, data, outDir, log, progress));
+    if (settings.train) Object.assign(row, await trainForAccuracy(name, run));
     rows.push(row);
   }
   return {
@@ -107,11 +115,7 @@ export async function compareModels({ settings, data, outDir, log, progress }: C
 
 async function trainForAccuracy(
   name: ModelName,
-  settings: CompareSettings,
-  data: CompareRun['data'],
-  outDir: string,
-  log: (line: string) => void,
-  progress?: boolean,
+  { settings, data, outDir, log, progress, signal }: CompareRun,
 ): Promise<Pick<ModelComparison, 'lr' | 'testAcc' | 'trainSeconds'>> {
   const budget = settings.train!;
   if (!data) throw new Error('compareModels: settings.train needs data');
@@ -119,27 +123,42 @@ async function trainForAccuracy(
   const recipe = recipePreset(budget.recipe ?? 'd2l', entry);
   const model = entry.create({ resize: settings.resize, seed: budget.seed, ...modelSettings(recipe) });
   const run = new RunDir(join(outDir, name));
-  rmSync(run.path, { recursive: true, force: true }); // a previous comparison's run: this one replaces it
-  run.create();
   const { recipe: _, ...rest } = budget;
   const config = { model: name, ...rest, recipe, resize: settings.resize };
+  const backend = tf.getBackend();
+  if (existsSync(run.path) && !sameRun(run, { config, backend, precision: getPrecision(), data: data.checksums() })) {
+    rmSync(run.path, { recursive: true, force: true }); // another comparison's run: this one replaces it
+  }
+  run.create();
   // an ordinary run directory: its record follows the run, as `nin train`'s does (the web page lists it)
-  const writeRecord = () =>
-    run.writeJson(run.record, runRecord({ config, backend: tf.getBackend(), model, data, trainer }));
+  const writeRecord = () => run.writeJson(run.record, runRecord({ config, backend, model, data, trainer }));
   const trainer: Trainer = new Trainer({
     maxEpochs: budget.epochs,
     runDir: run,
     log: (line) => log(`${entry.label}: ${line}`),
     progress,
+    signal,
     onEpochs: writeRecord,
     recipe,
   });
-  const started = performance.now();
   const summaries = await trainer.fit(model, data);
   model.net.dispose();
   return {
     lr: recipe.lr,
     testAcc: summaries[summaries.length - 1]!.valAcc,
-    trainSeconds: (performance.now() - started) / 1000,
+    trainSeconds: summaries.reduce((sum, epoch) => sum + epoch.seconds, 0),
   };
+}
+
+/** Whether the run directory holds a run of exactly these settings (so that training it further continues it). */
+function sameRun(run: RunDir, wanted: Pick<RunRecord, 'config' | 'backend' | 'precision' | 'data'>): boolean {
+  if (!existsSync(run.record)) return false;
+  try {
+    const found = run.readJson<RunRecord>(run.record);
+    return (Object.keys(wanted) as (keyof typeof wanted)[]).every(
+      (key) => JSON.stringify(found[key]) === JSON.stringify(wanted[key]),
+    );
+  } catch {
+    return false; // a damaged record: start over
+  }
 }

@@ -79,6 +79,29 @@ describe('nin compare', () => {
     assert.ok(readFileSync(join(out, 'compare.png')).subarray(1, 4).equals(Buffer.from('PNG')));
   });
 
+  it('run again with the same settings, a comparison keeps its finished models; other settings replace them', () => {
+    const out = join(work, 'again');
+    const run = (...extra: string[]) => {
+      const r = nin(
+        'compare',
+        ...['--resize', '67', '--models', 'nin', '--timing-batch', '4', '--timing-steps', '1', '--train'],
+        ...['--batch-size', '64', '--limit-train', '128', '--limit-test', '64', '--out', out, '--json', ...extra],
+      );
+      assert.equal(r.code, 0, r.stderr);
+      return { stderr: r.stderr, nin: (JSON.parse(r.stdout) as CompareReport).models[0]! };
+    };
+    const first = run();
+    assert.match(first.stderr, /NiN: epoch 1\/1: train_loss/);
+    const again = run();
+    assert.match(again.stderr, /NiN: resumed from .*after epoch 1/);
+    assert.doesNotMatch(again.stderr, /NiN: epoch 1\/1: train_loss/, 'nothing trained again');
+    assert.equal(again.nin.testAcc, first.nin.testAcc);
+    assert.equal(again.nin.trainSeconds, first.nin.trainSeconds);
+    const other = run('--seed', '1');
+    assert.doesNotMatch(other.stderr, /resumed/);
+    assert.equal(JSON.parse(readFileSync(join(out, 'nin', 'record.json'), 'utf8')).config.seed, 1);
+  });
+
   it('without --train prints the cost and speed table', () => {
     const r = nin(
       'compare',
