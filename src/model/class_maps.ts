@@ -47,10 +47,21 @@ function globalPooling(model: tfjs.LayersModel): tfjs.layers.Layer {
   return pool;
 }
 
-/** A model with two outputs: the class maps [B, h, w, classes] and the logits [B, classes]. */
+// One per model: a served model explains an image per request, and the page one per picture.
+const mapModels = new WeakMap<tfjs.LayersModel, tfjs.LayersModel>();
+
+/**
+ * A model with two outputs: the class maps [B, h, w, classes] and the logits [B, classes]. A graph over the model's
+ * own layers (no weights copied), made once per model.
+ */
 export function classMapModel(tf: ModelFactory, model: tfjs.LayersModel): tfjs.LayersModel {
-  const pool = globalPooling(model);
-  return tf.model({ inputs: model.inputs, outputs: [pool.input as tfjs.SymbolicTensor, model.outputs[0]!] });
+  let mapModel = mapModels.get(model);
+  if (!mapModel) {
+    const pool = globalPooling(model);
+    mapModel = tf.model({ inputs: model.inputs, outputs: [pool.input as tfjs.SymbolicTensor, model.outputs[0]!] });
+    mapModels.set(model, mapModel);
+  }
+  return mapModel;
 }
 
 /** The side of the class maps for square inputs of side `side` (0 when the input is too small for the network). */

@@ -49,6 +49,21 @@ describe('class confidence maps', () => {
     nin.net.dispose();
   });
 
+  it("are computed by one map model per model, which follows the model's weights as they change", () => {
+    const nin = trainedLike(96);
+    const mapModel = classMapModel(tf, nin.net);
+    assert.equal(classMapModel(tf, nin.net), mapModel, 'made once');
+    const x = tf.tensor4d(values([1, 96, 96, 1], 3, 0, 1), [1, 96, 96, 1]);
+    const before = classMaps(mapModel, x)[0]!.logits;
+    nin.net.setWeights(nin.net.getWeights().map((w) => tf.mul(w, 1.5)));
+    const after = classMaps(classMapModel(tf, nin.net), x)[0]!.logits;
+    const logits = (nin.net.predict(x) as tf.Tensor).dataSync();
+    assert.notDeepEqual(after, before);
+    assertClose(after, Array.from(logits), 1e-6, 0, 'the logits of the changed weights');
+    x.dispose();
+    nin.net.dispose();
+  });
+
   it('are the same on onednn as on cpu', async () => {
     const nin = trainedLike(128);
     const input = values([1, 128, 128, 1], 11, 0, 1);
