@@ -19,6 +19,8 @@
       "cflags_cc": [
         "-std=c++17",
         "-O3",
+        # arithmetic as written (no fused multiply-add): a kernel with a JS version gives the same bits
+        "-ffp-contract=off",
         "-fopenmp",
         "-Wall",
         "-Wextra",

@@ -1,19 +1,24 @@
-// `npm run build && node dist/bench/recipe_step.js [--resize 67] [--batch 128] [--precision bf16] [--steps 10]`
-// What a recipe's optimizer costs, in one run: for d2l's SGD, TF.js's own Adam and the recipes' one-pass AdamW
-// (and Nesterov SGD), the time of one update of NiN's weights alone (random gradients) and of a whole training step
-// (forward, loss, backward, update) on a synthetic batch, medians of `--steps` after warm-up, with ratios to SGD.
+// `npm run build && node dist/bench/recipe_step.js [--model nin] [--resize 67] [--batch 128] [--precision bf16]
+//   [--steps 10]`
+// What a recipe's optimizer costs, in one run: for d2l's SGD, TF.js's own Adam, the recipes' AdamW (its update
+// kernel native, and the same kernel's JS loop as its peer) and Nesterov SGD, the time of one update of the model's
+// weights alone (random gradients) and of a whole training step (forward, loss, backward, update) on a synthetic
+// batch, medians of `--steps` after warm-up, with ratios to SGD.
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { type Precision, useBackend } from '../src/engine/backend.js';
-import { NiN } from '../src/model/nin.js';
+import { ADAMW_UPDATE } from '../src/engine/custom_kernels.js';
+import { adamwUpdateConfig } from '../src/engine/kernels/AdamWUpdate.js';
+import { MODEL_NAMES, MODELS, type ModelName } from '../src/model/zoo.js';
 import { makeOptimizer } from '../src/training/optimizers.js';
 import { median } from '../src/training/stats.js';
 import { syntheticBatch, timeSteps } from '../src/training/throughput.js';
 
 const { values } = parseArgs({
   options: {
+    model: { type: 'string', default: 'nin' },
     resize: { type: 'string', default: '67' },
     batch: { type: 'string', default: '128' },
     precision: { type: 'string', default: 'fp32' },
@@ -24,17 +29,35 @@ const resize = Number(values.resize),
   batchSize = Number(values.batch),
   steps = Number(values.steps);
 await useBackend('onednn', { precision: values.precision as Precision });
+const modelName = values.model as ModelName;
+if (!MODEL_NAMES.includes(modelName)) throw new Error(`--model: one of ${MODEL_NAMES.join(', ')}`);
+
+/** Runs `fn` with onednn's native AdamWUpdate unregistered: the optimizer then runs the kernel's JS loop. */
+async function withoutNativeAdamW<T>(fn: () => Promise<T> | T): Promise<T> {
+  tf.unregisterKernel(ADAMW_UPDATE, 'onednn');
+  try {
+    return await fn();
+  } finally {
+    tf.registerKernel(adamwUpdateConfig);
+  }
+}
 
 const optimizers: [string, () => tf.Optimizer][] = [
   ['sgd (d2l)', () => tf.train.sgd(0.05)],
   ['tf.train.adam', () => tf.train.adam(0.002)],
-  ['adamw (one pass)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
+  ['adamw (native kernel)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
+  ['adamw (JS loop)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
   ['nesterov', () => makeOptimizer({ optimizer: 'nesterov', lr: 0.005, momentum: 0.9, weightDecay: 0.05 })],
 ];
 const batch = syntheticBatch(batchSize, resize, 10);
 const rows: { name: string; update: number; step: number }[] = [];
 for (const [name, make] of optimizers) {
-  const model = new NiN({ resize, seed: 0, init: 'he' });
+  const measure = name === 'adamw (JS loop)' ? withoutNativeAdamW : <T>(fn: () => Promise<T> | T) => fn();
+  rows.push(await measure(() => timeOptimizer(name, make)));
+}
+
+function timeOptimizer(name: string, make: () => tf.Optimizer): { name: string; update: number; step: number } {
+  const model = MODELS[modelName].create({ resize, seed: 0, init: 'he' });
   const weights = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
   const updater = make();
   const updateMs: number[] = [];
@@ -47,13 +70,13 @@ for (const [name, make] of optimizers) {
   }
   const optimizer = make();
   const step = timeSteps(() => model.trainingStep(batch, optimizer).loss, 2, steps);
-  rows.push({ name, update: median(updateMs), step: 1000 * median(step.seconds) });
   model.net.dispose();
+  return { name, update: median(updateMs), step: 1000 * median(step.seconds) };
 }
 
 const sgd = rows[0]!;
 console.log(
-  `NiN at ${resize}×${resize}, batch ${batchSize}, ${values.precision} on onednn; medians of ${steps} steps\n`,
+  `${MODELS[modelName].label} at ${resize}×${resize}, batch ${batchSize}, ${values.precision} on onednn; medians of ${steps} steps\n`,
 );
 console.log('| optimizer | update ms | training step ms | step vs sgd | img/s |');
 console.log('|---|---|---|---|---|');

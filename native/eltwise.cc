@@ -11,9 +11,6 @@
 
 #include "precision.h"
 
-// A function compiled twice, for AVX-512 CPUs and for any x86-64; the loader picks one for the CPU it runs on.
-#define NIN_AVX512_CLONE __attribute__((target_clones("avx512f", "default")))
-
 namespace nin {
 namespace {
 
@@ -60,17 +57,6 @@ NIN_AVX512_CLONE void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t 
     const float yi = load(y, i);
     const float mask = yi > 0.f ? 1.f : (yi == yi ? 0.f : yi);
     store(dx, i, load(dy, i) * mask);
-  }
-}
-
-// Runs body(begin, end) on each OpenMP thread's contiguous share of [0, n).
-template <class Body>
-void parallel_ranges(int64_t n, const Body& body) {
-#pragma omp parallel
-  {
-    const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
-    const int64_t chunk = (n + threads - 1) / threads;
-    body(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
   }
 }
 

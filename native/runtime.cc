@@ -85,10 +85,14 @@ Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index, const char
   return v.As<Napi::Object>();
 }
 
-int64_t int_field(const Napi::Object& o, const char* name, const std::string& what) {
+double number_field(const Napi::Object& o, const char* name, const std::string& what) {
   Napi::Value v = o.Get(name);
   if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), what + "." + name + " must be a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+int64_t int_field(const Napi::Object& o, const char* name, const std::string& what) {
+  const double d = number_field(o, name, what);
   if (d != static_cast<double>(static_cast<int64_t>(d))) {
     throw Napi::RangeError::New(o.Env(), what + "." + name + " must be an integer, got " + std::to_string(d));
   }

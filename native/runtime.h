@@ -3,7 +3,9 @@
 #pragma once
 
 #include <napi.h>
+#include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +40,21 @@ class FlushDenormals {
 void set_num_threads(int n);
 int num_threads();
 
+// A function compiled twice, for AVX-512 CPUs and for any x86-64; the loader picks one for the CPU it runs on.
+#define NIN_AVX512_CLONE __attribute__((target_clones("avx512f", "default")))
+
+// Runs body(begin, end) on each OpenMP thread's contiguous share of [0, n): the loop inside can be a clone, which
+// an OpenMP region's outlined body cannot.
+template <class Body>
+void parallel_ranges(int64_t n, const Body& body) {
+#pragma omp parallel
+  {
+    const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t chunk = (n + threads - 1) / threads;
+    body(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  }
+}
+
 // Argument access. `what` names the argument in error messages.
 float* f32_array(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
 float* f32_array_or_null(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what);
@@ -46,6 +63,7 @@ std::vector<int64_t> int_list(const Napi::CallbackInfo& info, size_t index, size
 Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index, const char* what);
 int64_t int_field(const Napi::Object& o, const char* name, const std::string& what);
 bool bool_field(const Napi::Object& o, const char* name, const std::string& what);
+double number_field(const Napi::Object& o, const char* name, const std::string& what);
 int64_t product(const std::vector<int64_t>& v);
 
 // One growing buffer handed to every primitive as its scratchpad (primitives are made with

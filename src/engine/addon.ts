@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { backend_util } from '@tensorflow/tfjs-core';
 
+import type { AdamWUpdateAttrs } from './custom_kernels.js';
+
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 export type PoolKind = 'max' | 'avg';
@@ -92,6 +94,17 @@ export interface OneDnnAddon {
   /** each array float32 or bfloat16 */
   reluGrad(dy: Compute, y: Compute, dx: Compute): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** one AdamW step: the new w, m and v written to wOut, mOut, vOut (see adamw_update.ts) */
+  adamwUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    wOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    step: AdamWUpdateAttrs,
+  ): void;
   /** mask[i] = hash(seed, i) < threshold ? scale : 0 (see dropout_mask.ts) */
   dropoutMask(mask: Float32Array, threshold: number, scale: number, seed: number): void;
 }

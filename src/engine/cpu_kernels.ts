@@ -12,7 +12,15 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
-import { CONV2D_BACKPROP_FILTER_BIAS, DROPOUT_MASK, type DropoutMaskAttrs, RELU_GRAD } from './custom_kernels.js';
+import { adamwLoop } from './adamw_update.js';
+import {
+  ADAMW_UPDATE,
+  type AdamWUpdateAttrs,
+  CONV2D_BACKPROP_FILTER_BIAS,
+  DROPOUT_MASK,
+  type DropoutMaskAttrs,
+  RELU_GRAD,
+} from './custom_kernels.js';
 import { fillDropoutMask } from './dropout_mask.js';
 
 const valuesOf = (b: MathBackendCPU, t: TensorInfo) => b.data.get(t.dataId).values as Float32Array;
@@ -51,6 +59,18 @@ export const cpuKernels: KernelConfig[] = [
       const { dy } = args.inputs as { dy: TensorInfo };
       const sum = { inputs: { x: dy }, attrs: { axis: [0, 1, 2], keepDims: false }, backend: args.backend };
       return [cpuKernel(Conv2DBackpropFilter)(args) as TensorInfo, cpuKernel(Sum)(sum) as TensorInfo];
+    },
+  },
+  {
+    kernelName: ADAMW_UPDATE,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const b = backend as MathBackendCPU;
+      const { w, g, m, v } = inputs as Record<'w' | 'g' | 'm' | 'v', TensorInfo>;
+      const values = [w, g, m, v].map((t) => valuesOf(b, t));
+      const out = values.slice(0, 3).map((a) => new Float32Array(a.length));
+      adamwLoop(values, out, attrs as unknown as AdamWUpdateAttrs);
+      return out.map((o) => make(b, [...w!.shape], o));
     },
   },
 ];

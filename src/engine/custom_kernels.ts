@@ -28,3 +28,20 @@ export interface DropoutMaskAttrs {
  * Attributes: Conv2DBackpropFilter's.
  */
 export const CONV2D_BACKPROP_FILTER_BIAS = 'Conv2DBackpropFilterBias';
+
+/**
+ * w, g, m, v (float32, one shape) → [w, m, v] after one AdamW step (see adamw_update.ts): Adam's moments and its
+ * bias-corrected step, the weight first shrunk by `keep`.
+ */
+export const ADAMW_UPDATE = 'AdamWUpdate';
+export interface AdamWUpdateAttrs {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  lr: number;
+  /** 1 − lr·wd for a decayed weight, 1 for the others */
+  keep: number;
+  /** 1 − β1ᵗ and 1 − β2ᵗ at step t (counting from 1) */
+  correction1: number;
+  correction2: number;
+}

@@ -1,6 +1,7 @@
 // Every kernel the onednn backend runs natively; all others are inherited from the CPU backend.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
+import { adamwUpdateConfig } from './kernels/AdamWUpdate.js';
 import { addConfig, multiplyConfig, realDivConfig, subConfig } from './kernels/binary_kernel.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
@@ -39,4 +40,5 @@ export const nativeKernels: KernelConfig[] = [
   reluGradConfig,
   stepConfig,
   dropoutMaskConfig,
+  adamwUpdateConfig,
 ];

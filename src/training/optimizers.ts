@@ -3,6 +3,7 @@
 // kernels only (rank ≥ 2), never to biases, as is usual. Each can change its learning rate between steps.
 import * as tf from '@tensorflow/tfjs';
 
+import { adamwUpdate } from '../engine/adamw_update.js';
 import type { OptimizerName } from './recipe.js';
 
 /** An optimizer whose learning rate the schedule sets before each step. */
@@ -83,11 +84,10 @@ class DecayedNesterov extends tf.MomentumOptimizer {
 
 /**
  * Adam whose kernels shrink by lr·wd before each step, as PyTorch's AdamW does (betas 0.9, 0.999, eps 1e-8). The
- * update is one pass over each weight, its gradient and its two moments (TF.js's Adam runs a dozen tensor ops per
- * weight, a quarter of a bf16 NiN step at 67 px); moments and iteration count are TF.js Adam's, so its
- * getWeights/setWeights save and restore them. The bias corrections are computed from the step count, so a
- * resumed run continues exactly. The moments are the optimizer's own variables, read by nothing else between
- * steps, and are updated in place; each weight gets new storage (tensors elsewhere may share its old one).
+ * update is one kernel per weight (engine/adamw_update.ts: one pass over the weight, its gradient and its two
+ * moments, where TF.js's Adam runs a dozen tensor ops per weight); moments and iteration count are TF.js Adam's,
+ * so its getWeights/setWeights save and restore them. The bias corrections are computed from the step count, so a
+ * resumed run continues exactly.
  */
 export class AdamW extends tf.AdamOptimizer {
   static override get className(): string {
@@ -125,11 +125,10 @@ export class AdamW extends tf.AdamOptimizer {
       };
       const gradient = named[name];
       if (!gradient) return;
-      const m = moments.accumulatedFirstMoment[i]!.variable.dataSync() as Float32Array;
-      const v = moments.accumulatedSecondMoment[i]!.variable.dataSync() as Float32Array;
-      const w = new Float32Array(variable.dataSync() as Float32Array);
+      const m = moments.accumulatedFirstMoment[i]!.variable,
+        v = moments.accumulatedSecondMoment[i]!.variable;
       const keep = isKernel(variable) ? 1 - lr * this.weightDecay : 1;
-      adamwUpdate(w, gradient.dataSync() as Float32Array, m, v, {
+      const updated = adamwUpdate(variable, gradient, m, v, {
         beta1,
         beta2,
         epsilon,
@@ -138,9 +137,10 @@ export class AdamW extends tf.AdamOptimizer {
         correction1,
         correction2,
       });
-      const updated = tf.tensor(w, variable.shape, 'float32');
-      variable.assign(updated);
-      updated.dispose();
+      variable.assign(updated[0]);
+      m.assign(updated[1]);
+      v.assign(updated[2]);
+      tf.dispose(updated);
     });
     tf.dispose(Object.values(named));
     this.incrementIterations();
@@ -148,27 +148,3 @@ export class AdamW extends tf.AdamOptimizer {
 }
 
 type Moment = { originalName: string; variable: tf.Variable };
-
-interface AdamStep {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  lr: number;
-  /** 1 − lr·wd for a kernel, 1 for a bias */
-  keep: number;
-  correction1: number;
-  correction2: number;
-}
-
-/** One AdamW step of w, m and v in place, in one pass. */
-function adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
-  const { beta1, beta2, epsilon, lr, keep, correction1, correction2 } = s;
-  for (let k = 0; k < w.length; k++) {
-    const gk = g[k]!;
-    const mk = beta1 * m[k]! + (1 - beta1) * gk;
-    const vk = beta2 * v[k]! + (1 - beta2) * gk * gk;
-    m[k] = mk;
-    v[k] = vk;
-    w[k] = w[k]! * keep - (lr * (mk / correction1)) / (Math.sqrt(vk / correction2) + epsilon);
-  }
-}

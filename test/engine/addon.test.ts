@@ -152,6 +152,7 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
   // the addon takes TF.js's own Conv2DInfo: a 3×3 'same' conv of [1,4,4,2] → [1,4,4,3], a 2×2/2 pool of it
   const geometry = tf.backend_util.computeConv2DInfo([1, 4, 4, 2], [3, 3, 2, 3], 1, 1, 'same');
   const pool = tf.backend_util.computePool2DInfo([1, 4, 4, 2], 2, 2, 1, 'valid');
+  const step = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, lr: 0.001, keep: 1, correction1: 0.1, correction2: 0.001 };
   const dims = { batchA: 2, batchB: 3, m: 2, k: 3, n: 2, transposeA: false, transposeB: false };
   const broken = <T>(value: T, changes: Record<string, unknown>) => ({ ...value, ...changes }) as T;
 
@@ -246,6 +247,18 @@ describe('direct addon calls with bad arguments throw JS errors', () => {
       'matmul with a transpose flag that is not a boolean',
       () => addon.matmul(f(2 * 6), f(3 * 6), null, f(3 * 4), broken(dims, { transposeA: 0 }), false, false),
       /dims\.transposeA must be a boolean/,
+      TypeError,
+    ],
+    [
+      'adamwUpdate with a short m',
+      () => addon.adamwUpdate(f(4), f(4), f(3), f(4), f(4), f(4), f(4), step),
+      /m has 3 elements, expected 4/,
+      RangeError,
+    ],
+    [
+      'adamwUpdate with a step that lacks its learning rate',
+      () => addon.adamwUpdate(f(4), f(4), f(4), f(4), f(4), f(4), f(4), broken(step, { lr: undefined })),
+      /step\.lr must be a number/,
       TypeError,
     ],
     [
