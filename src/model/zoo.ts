@@ -21,6 +21,7 @@ export interface ModelEntry {
 
 export const MODELS = {
   nin: { label: 'NiN', lr: 0.05, robustLr: 0.002, minSide: NIN_MIN_SIDE, create: (o) => new NiN(o) },
+  // robustLr: best of 0.0003, 0.001, 0.003 at 67 px, 3 epochs (README)
   alexnet: { label: 'AlexNet', lr: 0.01, robustLr: 0.001, minSide: ALEXNET_MIN_SIDE, create: (o) => new AlexNet(o) },
   vgg11: {
     label: 'VGG-11',
@@ -32,7 +33,7 @@ export const MODELS = {
   'vgg11-small': {
     label: 'VGG-11 (¼ width)',
     lr: 0.01,
-    robustLr: 0.001,
+    robustLr: 0.003, // best of 0.0003, 0.001, 0.003, 0.01 at 67 px, 3 epochs (README)
     minSide: smallestInputSide(vggWindows(VGG11_SMALL)),
     create: (o) => new VGG({ ...o, arch: VGG11_SMALL }),
   },
