@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import type { EpochSummary } from '../src/training/trainer_state.js';
-import { mean, minutes, pct, sd } from './summary.js';
+import { formatDuration } from '../src/util/progress_bar.js';
+import { mean, pct, sd } from './summary.js';
 
 const { values } = parseArgs({
   options: {
@@ -167,7 +168,7 @@ function commandTime(rows: RunResult[]): string {
   const seconds = rows.map((r) => r.commandSeconds);
   if (seconds.some((s) => s === undefined)) return '–';
   const s = seconds as number[];
-  return `${minutes(mean(s))} (max ${minutes(Math.max(...s))})`;
+  return `${formatDuration(mean(s))} (max ${formatDuration(Math.max(...s))})`;
 }
 
 mkdirSync(values.out!, { recursive: true });
@@ -199,7 +200,7 @@ for (const { recipe, precision } of groups) {
   lines.push(
     `| ${recipe} | ${precision} | ${acc.map(pct).join(' | ')} | **${pct(mean(acc))}** ± ${pct(sd(acc))} | ${pct(Math.min(...acc))} | ` +
       `${pct(mean(tta))} | ${pct(Math.min(...tta))} | ${count('deadClasses')} | ${count('neverPredicted')} | ` +
-      `${minutes(mean(rows.map((r) => r.seconds)))} (max ${minutes(Math.max(...rows.map((r) => r.seconds)))}) | ${commandTime(rows)} |`,
+      `${formatDuration(mean(rows.map((r) => r.seconds)))} (max ${formatDuration(Math.max(...rows.map((r) => r.seconds)))}) | ${commandTime(rows)} |`,
   );
 }
 for (const { recipe, precision } of groups.filter((g) => g.precision !== 'fp32' && precisions.includes('fp32'))) {

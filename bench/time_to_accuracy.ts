@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import type { EpochSummary } from '../src/training/trainer_state.js';
-import { mean, minutes, pct } from './summary.js';
+import { formatDuration } from '../src/util/progress_bar.js';
+import { mean, pct } from './summary.js';
 
 const { values } = parseArgs({
   options: {
@@ -108,7 +109,7 @@ for (const seed of seeds) {
   for (const c of pair) {
     const t = timeToTarget(c);
     lines.push(
-      `| ${seed} | ${c.system} | ${c.epochs.map((e) => pct(e.valAcc)).join(', ')} | ${t === undefined ? 'not reached' : minutes(t)} | ${minutes(c.epochs.at(-1)!.seconds)} |`,
+      `| ${seed} | ${c.system} | ${c.epochs.map((e) => pct(e.valAcc)).join(', ')} | ${t === undefined ? 'not reached' : formatDuration(t)} | ${formatDuration(c.epochs.at(-1)!.seconds)} |`,
     );
   }
   const [a, b] = pair.map(timeToTarget);
