@@ -167,8 +167,12 @@ function trainAndEvaluate(recipe: string, precision: string, seed: number): RunR
 function commandTime(rows: RunResult[]): string {
   const seconds = rows.map((r) => r.commandSeconds);
   if (seconds.some((s) => s === undefined)) return '–';
-  const s = seconds as number[];
-  return `${formatDuration(mean(s))} (max ${formatDuration(Math.max(...s))})`;
+  return meanAndMax(seconds as number[]);
+}
+
+/** `m:ss (max m:ss)` of a group's durations in seconds. */
+function meanAndMax(seconds: number[]): string {
+  return `${formatDuration(mean(seconds))} (max ${formatDuration(Math.max(...seconds))})`;
 }
 
 mkdirSync(values.out!, { recursive: true });
@@ -200,7 +204,7 @@ for (const { recipe, precision } of groups) {
   lines.push(
     `| ${recipe} | ${precision} | ${acc.map(pct).join(' | ')} | **${pct(mean(acc))}** ± ${pct(sd(acc))} | ${pct(Math.min(...acc))} | ` +
       `${pct(mean(tta))} | ${pct(Math.min(...tta))} | ${count('deadClasses')} | ${count('neverPredicted')} | ` +
-      `${formatDuration(mean(rows.map((r) => r.seconds)))} (max ${formatDuration(Math.max(...rows.map((r) => r.seconds)))}) | ${commandTime(rows)} |`,
+      `${meanAndMax(rows.map((r) => r.seconds))} | ${commandTime(rows)} |`,
   );
 }
 for (const { recipe, precision } of groups.filter((g) => g.precision !== 'fp32' && precisions.includes('fp32'))) {
