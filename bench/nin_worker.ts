@@ -9,6 +9,7 @@ import { type Precision, setNumThreads, useBackend } from '../src/engine/backend
 import { NiN } from '../src/model/nin.js';
 import { median } from '../src/training/stats.js';
 import { inferStep, syntheticBatch, timeSteps, trainStep } from '../src/training/throughput.js';
+import { type KernelTotal, profileKernels } from './kernel_profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,30 +42,11 @@ const step = mode === 'train' ? trainStep(model, batchData, optimizer) : inferSt
 const { seconds, last } = timeSteps(step, warmup, steps);
 
 // Per-kernel time of one more step: every kernel of the backend wrapped with a timer.
-let profile: { kernel: string; calls: number; ms: number }[] | undefined;
+let profile: KernelTotal[] | undefined;
 if (values.profile) {
-  const totals = new Map<string, { calls: number; ms: number }>();
-  for (const k of tf.getKernelsForBackend(backendName)) {
-    const inner = k.kernelFunc;
-    tf.unregisterKernel(k.kernelName, backendName);
-    tf.registerKernel({
-      ...k,
-      kernelFunc: (args) => {
-        const t0 = performance.now();
-        const out = inner(args);
-        const e = totals.get(k.kernelName) ?? { calls: 0, ms: 0 };
-        e.calls++;
-        e.ms += performance.now() - t0;
-        totals.set(k.kernelName, e);
-        return out;
-      },
-    });
-  }
   const t0 = performance.now();
-  step();
-  const total = performance.now() - t0;
-  profile = [...totals.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
-  profile.push({ kernel: '(step wall time)', calls: 1, ms: total });
+  profile = profileKernels(backendName, step).totals;
+  profile.push({ kernel: '(step wall time)', calls: 1, ms: performance.now() - t0 });
 }
 
 const rates = seconds.map((s) => batch / s);
