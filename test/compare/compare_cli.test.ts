@@ -58,7 +58,9 @@ describe('nin compare', () => {
     });
     for (const m of report.models) {
       assert.ok(m.params > 1e6 && m.macs > 1e7 && m.activationBytes > 1e5, `${m.name} costs`);
-      assert.ok(m.trainImgPerSec > 0 && m.inferImgPerSec > m.trainImgPerSec, `${m.name} img/s`);
+      // measured, not compared: which is faster is a benchmark's question, and one timing step on a busy machine can
+      // put training ahead of inference
+      assert.ok(m.trainImgPerSec > 0 && m.inferImgPerSec > 0, `${m.name} img/s`);
       assert.ok(
         m.testAcc! >= 0 && m.testAcc! <= 1 && Number.isInteger(m.testAcc! * 128),
         `${m.name} accuracy over 128 images`,
