@@ -16,8 +16,8 @@ import { conv2DInfo } from '../src/engine/geometry.js';
 import { engineInfo, type Precision, setNumThreads, useBackend } from '../src/engine/backend.js';
 import { NiN } from '../src/model/nin.js';
 import { median } from '../src/training/stats.js';
-import { syntheticBatch, trainStep } from '../src/training/throughput.js';
-import { type ConvDirection, convFlop, profileKernels } from './kernel_profile.js';
+import { syntheticBatch, timeSteps, trainStep } from '../src/training/throughput.js';
+import { type ConvDirection, convFlop, convLabel, profileKernels } from './kernel_profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +51,8 @@ const { totals, convolutions } = profileKernels('onednn', () => {
 });
 const kernelMs = totals.reduce((s, k) => s + k.ms, 0) / steps;
 
-// One row per (direction, geometry): a layer's forward, data gradient or filter gradient, per step.
+// One row per (direction, geometry): a layer's forward, data gradient or filter gradient, per step (or one
+// reference call).
 interface Row {
   direction: ConvDirection;
   geometry: string;
@@ -69,24 +70,19 @@ for (const c of convolutions) {
 
 // The reference: large convolutions on 28×28 maps at the same batch, each computation timed (median of 3 after
 // one warm-up call); the fastest rate of them all is what oneDNN reaches on this machine at best.
-interface Reference {
-  direction: ConvDirection;
-  geometry: string;
-  ms: number;
-  gflop: number;
-}
-function timeCall(f: () => tf.Tensor): number {
-  f().dispose();
-  const ms: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    const out = f();
-    ms.push(performance.now() - t0);
-    out.dispose();
-  }
-  return median(ms);
-}
-const references: Reference[] = [];
+/** Milliseconds of one call of `f`: the median of 3 after one warm-up call. */
+const timeCall = (f: () => tf.Tensor) =>
+  median(
+    timeSteps(
+      () => {
+        f().dispose();
+        return 0;
+      },
+      1,
+      3,
+    ).seconds,
+  ) * 1000;
+const references: Row[] = [];
 for (const [k, cin, cout] of [
   [3, 256, 256],
   [1, 512, 512],
@@ -96,8 +92,9 @@ for (const [k, cin, cout] of [
   const w = tf.randomNormal([k, k, cin, cout], 0, 0.05, 'float32', 4) as tf.Tensor4D;
   const dy = tf.randomNormal([batch, map, map, cout], 0, 1, 'float32', 5) as tf.Tensor4D;
   const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as const;
-  const geometry = `${map}×${map}×${cin} → ${map}×${map}×${cout}, ${k}×${k}/1`;
-  const gflop = convFlop(conv2DInfo(x.shape, w.shape, attrs)) / 1e9;
+  const info = conv2DInfo(x.shape, w.shape, attrs);
+  const geometry = convLabel(info),
+    gflop = convFlop(info) / 1e9;
   const calls: [ConvDirection, () => tf.Tensor][] = [
     ['forward', () => tf.conv2d(x, w, 1, 'same')],
     [

@@ -26,7 +26,7 @@ export type ConvDirection = 'forward' | 'data gradient' | 'filter gradient';
 
 export interface ConvCall {
   direction: ConvDirection;
-  /** e.g. '26×26×96 → 26×26×256, 5×5/1' (batch not included) */
+  /** convLabel's */
   geometry: string;
   /** floating-point operations (convFlop) */
   flop: number;
@@ -82,6 +82,14 @@ export function convFlop(c: ReturnType<typeof conv2DInfo>): number {
   return 2 * c.batchSize * rows * cols * c.inChannels * c.outChannels;
 }
 
+/** A convolution's geometry per image, e.g. '26×26×96 → 26×26×256, 5×5/1'. */
+export function convLabel(c: ReturnType<typeof conv2DInfo>): string {
+  return (
+    `${c.inHeight}×${c.inWidth}×${c.inChannels} → ${c.outHeight}×${c.outWidth}×${c.outChannels}, ` +
+    `${c.filterHeight}×${c.filterWidth}/${c.strideHeight}`
+  );
+}
+
 /** Runs `work` with every kernel of `backendName` timed; returns the totals per kernel (slowest first) and the
  * convolution calls in the order they ran. */
 export function profileKernels(
@@ -112,9 +120,7 @@ export function profileKernels(
           const c = conv.info;
           convolutions.push({
             direction: conv.direction,
-            geometry:
-              `${c.inHeight}×${c.inWidth}×${c.inChannels} → ${c.outHeight}×${c.outWidth}×${c.outChannels}, ` +
-              `${c.filterHeight}×${c.filterWidth}/${c.strideHeight}`,
+            geometry: convLabel(c),
             flop: convFlop(c),
             ms,
           });
