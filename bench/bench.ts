@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 
 import { cpuHasBf16, type Precision, PRECISIONS } from '../src/engine/backend.js';
 import { median } from '../src/training/stats.js';
+import type { KernelTotal } from './kernel_profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ interface Round {
   img_per_s_max: number;
   step_seconds: number[];
   peak_rss_mb: number;
-  profile?: { kernel: string; calls: number; ms: number }[];
+  profile?: KernelTotal[];
   error?: string;
 }
 
