@@ -1,9 +1,10 @@
 // `npm run build && node dist/bench/recipe_step.js [--model nin] [--resize 67] [--batch 128] [--precision bf16]
 //   [--steps 10]`
 // What a recipe's optimizer costs, in one run: for d2l's SGD, TF.js's own Adam, the recipes' AdamW (its update
-// kernel native, and the same kernel's JS loop as its peer) and Nesterov SGD, the time of one update of the model's
-// weights alone (random gradients) and of a whole training step (forward, loss, backward, update) on a synthetic
-// batch, medians of `--steps` after warm-up, with ratios to SGD.
+// kernel native, and the same kernel's JS loop as its peer), AdamW with a weight average (`--ema`: the average's
+// update after each step) and Nesterov SGD, the time of one update of the model's weights alone (random gradients)
+// and of a whole training step (forward, loss, backward, update) on a synthetic batch, medians of `--steps` after
+// warm-up, with ratios to SGD.
 import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import { adamwUpdateConfig } from '../src/engine/kernels/AdamWUpdate.js';
 import { MODEL_NAMES, MODELS, type ModelName } from '../src/model/zoo.js';
 import { makeOptimizer } from '../src/training/optimizers.js';
 import { median } from '../src/training/stats.js';
+import { WeightAverage } from '../src/training/weight_average.js';
 import { syntheticBatch, timeSteps } from '../src/training/throughput.js';
 
 const { values } = parseArgs({
@@ -42,11 +44,13 @@ async function withoutNativeAdamW<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
+const adamw = () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 });
 const optimizers: [string, () => tf.Optimizer][] = [
   ['sgd (d2l)', () => tf.train.sgd(0.05)],
   ['tf.train.adam', () => tf.train.adam(0.002)],
-  ['adamw (native kernel)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
-  ['adamw (JS loop)', () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 })],
+  ['adamw (native kernel)', adamw],
+  ['adamw (JS loop)', adamw],
+  ['adamw + weight average 0.998', adamw],
   ['nesterov', () => makeOptimizer({ optimizer: 'nesterov', lr: 0.005, momentum: 0.9, weightDecay: 0.05 })],
 ];
 const batch = syntheticBatch(batchSize, resize, 10);
@@ -59,17 +63,29 @@ for (const [name, make] of optimizers) {
 function timeOptimizer(name: string, make: () => tf.Optimizer): { name: string; update: number; step: number } {
   const model = MODELS[modelName].create({ resize, seed: 0, init: 'he' });
   const weights = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const average = name.includes('weight average') ? new WeightAverage(model.net, 0.998) : undefined;
+  let updates = 0;
   const updater = make();
   const updateMs: number[] = [];
   for (let i = 0; i < steps + 2; i++) {
     const gradients = weights.map((w) => ({ name: w.name, tensor: tf.randomNormal(w.shape) }));
     const t0 = performance.now();
     updater.applyGradients(gradients);
+    average?.update(updates++);
     if (i >= 2) updateMs.push(performance.now() - t0); // after 2 warm-up updates
     tf.dispose(gradients.map((g) => g.tensor));
   }
   const optimizer = make();
-  const step = timeSteps(() => model.trainingStep(batch, optimizer).loss, 2, steps);
+  const step = timeSteps(
+    () => {
+      const { loss } = model.trainingStep(batch, optimizer);
+      average?.update(updates++);
+      return loss;
+    },
+    2,
+    steps,
+  );
+  average?.dispose();
   model.net.dispose();
   return { name, update: median(updateMs), step: 1000 * median(step.seconds) };
 }

@@ -10,6 +10,8 @@
 // their dashes), so an ablation is a list of them. `fp32-avx2` is fp32 with oneDNN held to its AVX2 kernels
 // (DNNL_MAX_CPU_ISA=AVX2): the same arithmetic with the additions in another order, the control for how far two
 // runs of a seed drift apart from rounding alone; every other precision is reported against fp32 beside it.
+// A recipe with a weight average (`ema=D`) trains exactly as without it, and each of its epochs validates the last
+// weights too, so the study prints what the average changes, seed by seed, with no other difference between the two.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +65,8 @@ interface RunResult {
   dir: string;
   /** validation accuracy after each epoch, as the run saw it (with the recipe's TTA setting) */
   valAcc: number[];
+  /** under a weight average: the last weights' validation accuracy after each epoch (valAcc is the average's) */
+  valAccLastWeights?: number[];
   trainLoss: number;
   /** the final model on the test split */
   testAcc: number;
@@ -153,6 +157,9 @@ function trainAndEvaluate(recipe: string, precision: string, seed: number): RunR
     seed,
     dir,
     valAcc: summaries.map((e) => e.valAcc),
+    ...(summaries.every((e) => e.valAccLastWeights !== undefined)
+      ? { valAccLastWeights: summaries.map((e) => e.valAccLastWeights!) }
+      : {}),
     trainLoss: summaries.at(-1)!.trainLoss,
     testAcc: plain.accuracy,
     testAccTta: tta.accuracy,
@@ -173,6 +180,14 @@ function commandTime(rows: RunResult[]): string {
 /** `m:ss (max m:ss)` of a group's durations in seconds. */
 function meanAndMax(seconds: number[]): string {
   return `${formatDuration(mean(seconds))} (max ${formatDuration(Math.max(...seconds))})`;
+}
+
+/** `0.12, −0.30, …; mean −0.09, standard error 0.08`: differences of accuracies, per seed, in points. */
+function pairedDifferences(diffs: number[]): string {
+  return (
+    `${diffs.map((d) => (100 * d).toFixed(2)).join(', ')}; ` +
+    `mean ${(100 * mean(diffs)).toFixed(2)}, standard error ${((100 * sd(diffs)) / Math.sqrt(diffs.length)).toFixed(2)}`
+  );
 }
 
 mkdirSync(values.out!, { recursive: true });
@@ -212,10 +227,17 @@ for (const { recipe, precision } of groups.filter((g) => g.precision !== 'fp32' 
     const of = (p: string) => results.find((r) => r.recipe === recipe && r.precision === p && r.seed === seed)!.testAcc;
     return of(precision) - of('fp32');
   });
+  lines.push('', `${recipe}, ${precision} − fp32 (points, per seed): ${pairedDifferences(diffs)}`);
+}
+for (const { recipe, precision } of groups) {
+  const rows = results.filter((r) => r.recipe === recipe && r.precision === precision && r.valAccLastWeights);
+  if (rows.length === 0) continue;
+  const last = rows.map((r) => r.valAccLastWeights!.at(-1)!),
+    gains = rows.map((r, i) => r.valAcc.at(-1)! - last[i]!);
   lines.push(
     '',
-    `${recipe}, ${precision} − fp32 (points, per seed): ${diffs.map((d) => (100 * d).toFixed(2)).join(', ')}; ` +
-      `mean ${(100 * mean(diffs)).toFixed(2)}, standard error ${((100 * sd(diffs)) / Math.sqrt(diffs.length)).toFixed(2)}`,
+    `${recipe}, ${precision}: the last weights after the last epoch (validation, %): ${last.map(pct).join(', ')}, ` +
+      `mean ${pct(mean(last))}; weight average − last weights (points, per seed): ${pairedDifferences(gains)}`,
   );
 }
 const dead = results.filter((r) => r.deadClasses.length || r.neverPredicted.length);

@@ -28,6 +28,7 @@ export const recipeOption = Object.fromEntries(
     'translate',
     'flip',
     'tta',
+    'ema',
   ].map((name) => [name, { type: 'string' as const }]),
 );
 
@@ -54,7 +55,9 @@ export const recipeHelp = `  --recipe NAME         d2l (default: the book's plai
   --label-smoothing S   label smoothing of the training loss ${defaults('labelSmoothing')}
   --translate N         shift training images by up to N px of 28 ${defaults('translate')}
   --flip on|off         random horizontal flip of training images ${defaults('flip', onOff)}
-  --tta on|off          validate on the mean logits of image and mirror ${defaults('tta', onOff)}`;
+  --tta on|off          validate on the mean logits of image and mirror ${defaults('tta', onOff)}
+  --ema D               validate and save an exponential moving average of the weights with decay D
+                        (0: none; the epoch line also shows the last weights' accuracy) ${defaults('ema')}`;
 
 /** The recipe the options ask for, for a model with learning rates `rates`. */
 export function recipeFromOptions(v: Record<string, string | undefined>, rates: ModelRates): Recipe {
@@ -85,5 +88,6 @@ export function overrideRecipe(recipe: Recipe, v: Record<string, string | undefi
     translate: int(v.translate, 'translate', { min: 0, max: 8, fallback: recipe.translate }),
     flip: choice(v.flip, 'flip', SWITCHES, recipe.flip ? 'on' : 'off') === 'on',
     tta: choice(v.tta, 'tta', SWITCHES, recipe.tta ? 'on' : 'off') === 'on',
+    ema: numberIn(v.ema, 'ema', { min: 0, max: 0.99999, fallback: recipe.ema }),
   };
 }

@@ -188,7 +188,8 @@ function resumedRun(v: Record<string, string | undefined>): { run: RunDir; confi
   const { recipe } = previous;
   const config: TrainConfig = { ...previous };
   config.epochs = int(v.epochs, 'epochs', { fallback: config.epochs });
-  config.recipe = { ...recipe, lr: positiveNumber(v.lr, 'lr', recipe.lr) };
+  // runs recorded before weight averaging have no ema in their recipe
+  config.recipe = { ...recipe, ema: recipe.ema ?? 0, lr: positiveNumber(v.lr, 'lr', recipe.lr) };
   config.checkpointEvery = int(v['checkpoint-every'], 'checkpoint-every', { fallback: config.checkpointEvery });
   config.keep = int(v.keep, 'keep', { fallback: config.keep });
   config.backend = v.backend ?? config.backend;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { adamwUpdate } from '../engine/adamw_update.js';
 import type { OptimizerName } from './recipe.js';
+import type { NamedTensor } from './trainer_state.js';
 
 /** An optimizer whose learning rate the schedule sets before each step. */
 export interface ScheduledOptimizer extends tf.Optimizer {
@@ -29,7 +30,6 @@ export function makeOptimizer({ optimizer, lr, momentum, weightDecay }: Optimize
   }
 }
 
-type NamedTensor = { name: string; tensor: tf.Tensor };
 type Gradients = tf.NamedTensorMap | NamedTensor[];
 /** What MomentumOptimizer and AdamOptimizer declare they take (they read any tensors, variables or not). */
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];

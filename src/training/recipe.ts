@@ -2,7 +2,8 @@
 // initialisation, label smoothing, data augmentation and test-time augmentation. A recipe is a preset of these
 // settings; every setting can also be given on its own. `d2l` is the book's training, unchanged (plain SGD at the
 // model's d2l rate, Xavier, no augmentation); `robust` trains the same networks reliably (see the README's ablation).
-// Augmentation and flip TTA are options, off in both presets: at the quick-start budget they cost accuracy.
+// Augmentation, flip TTA and weight averaging are options, off in both presets: at the quick-start budget
+// augmentation and TTA cost accuracy.
 
 export const OPTIMIZERS = ['sgd', 'nesterov', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -37,6 +38,11 @@ export interface Recipe {
   flip: boolean;
   /** validation and evaluation average the logits of each image and its mirror image */
   tta: boolean;
+  /**
+   * decay of an exponential moving average of the weights, which validation and the saved model use (training
+   * goes on with the last step's weights); 0: no average
+   */
+  ema: number;
 }
 
 export type RecipeSettings = Omit<Recipe, 'preset'>;
@@ -64,6 +70,7 @@ export function recipePreset(name: RecipeName, rates: ModelRates): Recipe {
       translate: 0,
       flip: false,
       tta: false,
+      ema: 0,
     };
   }
   return {
@@ -80,6 +87,7 @@ export function recipePreset(name: RecipeName, rates: ModelRates): Recipe {
     translate: 0,
     flip: false,
     tta: false,
+    ema: 0,
   };
 }
 
@@ -106,6 +114,7 @@ export function checkRecipe(recipe: Recipe): Recipe {
     bad(`labelSmoothing must be in [0, 1), got ${recipe.labelSmoothing}`);
   if (!(Number.isInteger(recipe.translate) && recipe.translate >= 0 && recipe.translate <= 8))
     bad(`translate must be an integer from 0 to 8, got ${recipe.translate}`);
+  if (!(recipe.ema >= 0 && recipe.ema < 1)) bad(`ema must be in [0, 1), got ${recipe.ema}`);
   if (typeof recipe.flip !== 'boolean' || typeof recipe.tta !== 'boolean') bad('flip and tta must be true or false');
   return recipe;
 }
@@ -124,6 +133,7 @@ export function describeRecipe(r: Recipe): string {
     ...(r.translate ? [`translate ±${r.translate} px`] : []),
     ...(r.flip ? ['flip'] : []),
     ...(r.tta ? ['flip TTA'] : []),
+    ...(r.ema ? [`weight average ${r.ema}`] : []),
   ];
   return `${r.preset} (${parts.join(', ')})`;
 }

@@ -3,6 +3,8 @@
 // checkpoints at the end of every epoch and every `checkpointEvery` steps, and fit() first resumes from the newest
 // checkpoint there, exactly: same data order, dropout masks, optimizer state, running sums and plotted points.
 // An AbortSignal stops it after the current step (or drops the validation in progress) with a checkpoint.
+// Under a recipe with a weight average (`ema`), validation, the checkpoints' model files and the model fit()
+// leaves behind are the average; training goes on from its own weights, which checkpoints keep beside it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,18 +34,22 @@ import { barCells, formatDuration, ProgressBar } from '../util/progress_bar.js';
 import type { Recipe } from './recipe.js';
 import type { RunDir } from './run_dir.js';
 import {
+  decodeTensors,
   emptyEpochProgress,
   encodeOptimizer,
+  encodeTensors,
   OPTIMIZER_FILE,
   parseState,
   restoreOptimizer,
   serializeState,
   STATE_FILE,
+  TRAINING_WEIGHTS_FILE,
   type EpochProgress,
   type EpochSummary,
   type TrainerPosition,
 } from './trainer_state.js';
 import { DivergenceError, TrainingInterrupted } from './training_stopped.js';
+import { WeightAverage } from './weight_average.js';
 
 /** One batch as the data module yields it: NHWC images in [0, 1] and integer labels. */
 export interface DataBatch {
@@ -67,11 +73,12 @@ export interface DataModule {
   readonly classNames?: readonly string[];
 }
 
-/** The part of a recipe the Trainer carries out: the optimizer and its learning-rate schedule. */
+/** The part of a recipe the Trainer carries out: the optimizer, its learning-rate schedule, the weight average. */
 export type OptimizerRecipe = Pick<
   Recipe,
   'optimizer' | 'lr' | 'momentum' | 'weightDecay' | 'schedule' | 'warmupEpochs'
->;
+> &
+  Partial<Pick<Recipe, 'ema'>>;
 
 export interface TrainerOptions {
   maxEpochs: number;
@@ -109,6 +116,8 @@ export class Trainer {
   private progress: EpochProgress = emptyEpochProgress();
   /** training steps in a row whose loss was at ln K */
   private plateauSteps = 0;
+  /** the weight average of the fit in progress, if the recipe keeps one */
+  private average: WeightAverage | undefined;
   private readonly checkpoints: CheckpointStore | undefined;
   private readonly log: (line: string) => void;
 
@@ -131,6 +140,19 @@ export class Trainer {
     this.numTrainBatches = data.numTrainBatches();
     this.numValBatches = data.numValBatches();
     const optimizer = this.options.recipe ? makeOptimizer(this.options.recipe) : model.configureOptimizers();
+    const decay = this.options.recipe?.ema ?? 0;
+    this.average = decay > 0 ? new WeightAverage(model.net, decay) : undefined;
+    try {
+      await this.fitEpochs(model, data, optimizer);
+      this.average?.swap(); // the model leaves with the weights it was validated with
+    } finally {
+      this.average?.dispose();
+      this.average = undefined;
+    }
+    return this.summaries;
+  }
+
+  private async fitEpochs(model: Classifier, data: DataModule, optimizer: tf.Optimizer): Promise<void> {
     await this.restore(model, optimizer);
     this.options.onEpochs?.(this.summaries);
     if (this.stopRequested()) throw this.interrupted();
@@ -145,15 +167,16 @@ export class Trainer {
         ...(summary.deadClasses?.length ? [`dead: ${summary.deadClasses.join(', ')}`] : []),
         ...(summary.neverPredicted?.length ? [`never predicted: ${summary.neverPredicted.join(', ')}`] : []),
       ];
+      const lastWeights =
+        summary.valAccLastWeights === undefined ? '' : ` (last weights ${summary.valAccLastWeights.toFixed(4)})`;
       this.log(
         `epoch ${summary.epoch}/${this.maxEpochs}: train_loss ${summary.trainLoss.toFixed(4)} train_acc ${summary.trainAcc.toFixed(4)} ` +
-          `val_loss ${summary.valLoss.toFixed(4)} val_acc ${summary.valAcc.toFixed(4)} | ${formatDuration(summary.seconds)}, ` +
+          `val_loss ${summary.valLoss.toFixed(4)} val_acc ${summary.valAcc.toFixed(4)}${lastWeights} | ${formatDuration(summary.seconds)}, ` +
           `${summary.imagesPerSecond.toFixed(1)} img/s, data ${(100 * summary.dataShare).toFixed(1)}% of step time` +
           (health.length ? ` | ${health.join('; ')}` : ''),
       );
       for (const warning of healthWarnings(this.summaries)) this.log(warning);
     }
-    return this.summaries;
   }
 
   /** The learning rate of the next step, set on the optimizer when the recipe schedules it. */
@@ -220,6 +243,7 @@ export class Trainer {
       const metrics = withTensors(batch, data.resize, (b) => model.trainingStep(b, optimizer));
       if (!Number.isFinite(metrics.loss))
         throw this.divergence(`the loss became ${metrics.loss}`, p.batches + 1, model);
+      this.average?.update(this.trainBatchIdx);
       this.recordStep(model, metrics, batch.size, perTrainPoint);
       imagesNow += batch.size;
       bar?.update(p.batches);
@@ -243,7 +267,9 @@ export class Trainer {
     const lr = await this.trainSteps(model, data, optimizer, p);
     const trained = this.position(this.epoch, p); // what to save if the validation is interrupted
     const started = performance.now();
-    const val = await this.validate(model, data);
+    // under a weight average, the last weights are validated too, to show what the average changes
+    const last = this.average ? await this.validate(model, data, { draw: false }) : undefined;
+    const val = this.average && !last ? undefined : await this.validateAverage(model, data);
     if (!val) {
       await this.saveCheckpoint(model, optimizer, trained);
       throw this.interrupted();
@@ -259,8 +285,21 @@ export class Trainer {
       imagesPerSecond: p.images / (p.trainMs / 1000),
       dataShare: p.dataMs / p.trainMs,
       ...(Number.isFinite(lr) ? { lr } : {}),
+      ...(last ? { valLossLastWeights: last.loss, valAccLastWeights: last.acc } : {}),
       ...classHealth(val.classes, data.classNames ?? []),
     };
+  }
+
+  /** validate() on the weight average when there is one. */
+  private async validateAverage(model: Classifier, data: DataModule) {
+    const average = this.average;
+    if (!average) return this.validate(model, data);
+    average.swap();
+    try {
+      return await this.validate(model, data);
+    } finally {
+      average.swap();
+    }
   }
 
   /** What one training step adds to the epoch: the plateau watch, the board's points and the running sums. */
@@ -287,7 +326,7 @@ export class Trainer {
    * Loss and accuracy over the whole validation split, weighted by batch size, and the classes' score statistics;
    * undefined when stopped midway.
    */
-  private async validate(model: Classifier, data: DataModule) {
+  private async validate(model: Classifier, data: DataModule, { draw } = { draw: true }) {
     const perValPoint = this.numValBatches / (this.options.plotValidPerEpoch ?? 1);
     const classes = emptyTotals(model.numClasses);
     let n = 0,
@@ -297,9 +336,11 @@ export class Trainer {
       await eventLoopTurn();
       if (this.stopRequested()) return undefined;
       const metrics = withTensors(batch, data.resize, (b) => model.validationStep(b));
-      this.board.draw(this.epoch + 1, metrics.loss, 'val_loss', perValPoint);
-      this.board.draw(this.epoch + 1, metrics.acc, 'val_acc', perValPoint);
-      this.valBatchIdx++;
+      if (draw) {
+        this.board.draw(this.epoch + 1, metrics.loss, 'val_loss', perValPoint);
+        this.board.draw(this.epoch + 1, metrics.acc, 'val_acc', perValPoint);
+        this.valBatchIdx++;
+      }
       lossSum += metrics.loss * batch.size;
       accSum += metrics.acc * batch.size;
       addBatch(classes, metrics);
@@ -345,11 +386,18 @@ export class Trainer {
       throw this.divergence('the weights became NaN or infinite', position.epochProgress.batches, model);
     }
     const { specs, data } = await encodeOptimizer(optimizer);
+    const average = this.average;
+    average?.swap(); // the model files get the average, the training weights go beside them
     try {
+      const training = average ? await encodeTensors(average.held()) : undefined;
       this.lastCheckpoint = await this.checkpoints.write(
         model.net,
         { step: position.step, epochEnd: position.epochProgress.batches === 0 },
-        { [STATE_FILE]: serializeState(position, specs), [OPTIMIZER_FILE]: data },
+        {
+          [STATE_FILE]: serializeState(position, specs, training?.specs),
+          [OPTIMIZER_FILE]: data,
+          ...(training ? { [TRAINING_WEIGHTS_FILE]: training.data } : {}),
+        },
       );
     } catch (error) {
       if (!(error instanceof OutputError)) throw error;
@@ -357,6 +405,8 @@ export class Trainer {
         ? `the last checkpoint, ${this.lastCheckpoint}, is intact`
         : 'no checkpoint was written yet';
       throw new OutputError(`${error.message}; ${kept}`, { cause: error });
+    } finally {
+      average?.swap();
     }
   }
 
@@ -368,9 +418,10 @@ export class Trainer {
     const found = await store.readNewest(
       async (dir) => {
         const state = parseState(readFileSync(join(dir, STATE_FILE), 'utf8'));
+        const trainingData = state.trainingWeights && new Uint8Array(readFileSync(join(dir, TRAINING_WEIGHTS_FILE)));
         const saved = await loadModel(dir);
         const optimizerData = new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE)));
-        return { state, saved, optimizerData };
+        return { state, saved, optimizerData, trainingData };
       },
       (dir, reason) => this.log(`skipping damaged checkpoint ${dir}: ${reason}`),
     );
@@ -384,9 +435,25 @@ export class Trainer {
       this.board.restore([], {}); // points a killed run drew before its first checkpoint are dropped
       return;
     }
-    const { state, saved, optimizerData } = found.value;
+    const { state, saved, optimizerData, trainingData } = found.value;
     try {
+      if (Boolean(trainingData) !== Boolean(this.average)) {
+        // not a damaged checkpoint: the run's recipe is not the one that wrote it
+        throw new Error(
+          `${found.dir} was written ${trainingData ? 'with' : 'without'} a weight average and this run ${this.average ? 'keeps one' : 'keeps none'}: resume it with its own recipe`,
+        );
+      }
       model.net.setWeights(saved.getWeights());
+      if (trainingData) {
+        // the checkpoint's model files hold the average, and the training weights go on beside the network
+        const training = decodeTensors(state.trainingWeights!, trainingData);
+        try {
+          this.average!.setHeld(training);
+        } finally {
+          tf.dispose(training.map((t) => t.tensor));
+        }
+        this.average!.swap();
+      }
     } finally {
       saved.dispose();
     }

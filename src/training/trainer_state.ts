@@ -1,7 +1,8 @@
 // What a checkpoint holds besides the network's weights, so that a resumed run continues exactly: where training
 // stands (epoch, batch, global step), the running sums of the epoch in progress, the epoch summaries and metric
 // points so far, the ProgressBoard's values not yet averaged into a point, and the optimizer's state (its weights,
-// iteration counter included, in optimizer.bin). The data order and the dropout masks need no state of their own:
+// iteration counter included, in optimizer.bin) and, under a weight average, the weights training goes on from.
+// The data order and the dropout masks need no state of their own:
 // they are functions of (seed, epoch) and (seed, step).
 import * as tf from '@tensorflow/tfjs';
 
@@ -9,6 +10,7 @@ import type { MetricPoint, PendingValues } from './progress_board.js';
 
 export const STATE_FILE = 'state.json';
 export const OPTIMIZER_FILE = 'optimizer.bin';
+export const TRAINING_WEIGHTS_FILE = 'training-weights.bin';
 const FORMAT = 'nin-trainer-state/1';
 
 export interface EpochSummary {
@@ -23,6 +25,9 @@ export interface EpochSummary {
   dataShare: number;
   /** the learning rate of the epoch's last step */
   lr?: number;
+  /** under a weight average (valLoss and valAcc are the average's): the last step's weights' validation */
+  valLossLastWeights?: number;
+  valAccLastWeights?: number;
   /** classes whose score was 0 for every validation image, and classes predicted for none (class_health.ts) */
   deadClasses?: string[];
   neverPredicted?: string[];
@@ -57,9 +62,32 @@ export interface TrainerState {
   plateauSteps?: number;
   /** layout of optimizer.bin */
   optimizerWeights: tf.io.WeightsManifestEntry[];
+  /**
+   * with a weight average: layout of training-weights.bin, the weights training goes on from (the checkpoint's
+   * model files hold the average, which is what validation saw and what eval reads)
+   */
+  trainingWeights?: tf.io.WeightsManifestEntry[];
 }
 
-export type TrainerPosition = Omit<TrainerState, 'format' | 'optimizerWeights'>;
+export type TrainerPosition = Omit<TrainerState, 'format' | 'optimizerWeights' | 'trainingWeights'>;
+
+/** A tensor with a name, as optimizers and tf.io's weights format take them. */
+export type NamedTensor = { name: string; tensor: tf.Tensor };
+
+/** Named tensors as one binary blob and its layout (tf.io's weights format). */
+export async function encodeTensors(
+  named: NamedTensor[],
+): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: Uint8Array }> {
+  const { data, specs } = await tf.io.encodeWeights(named);
+  return { specs, data: new Uint8Array(data as ArrayBuffer) };
+}
+
+/** The tensors of a blob that encodeTensors wrote, in its order (the caller disposes them). */
+export function decodeTensors(specs: tf.io.WeightsManifestEntry[], data: Uint8Array): NamedTensor[] {
+  const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  const named = tf.io.decodeWeights(buffer, specs);
+  return specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
+}
 
 /** The optimizer's weights (its iteration counter, any moments) as one binary blob and its layout. */
 export async function encodeOptimizer(
@@ -67,8 +95,7 @@ export async function encodeOptimizer(
 ): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: Uint8Array }> {
   const weights = await optimizer.getWeights();
   try {
-    const { data, specs } = await tf.io.encodeWeights(weights);
-    return { specs, data: new Uint8Array(data as ArrayBuffer) };
+    return await encodeTensors(weights);
   } finally {
     // getWeights makes a new tensor for the counter but hands out the moments' own variables: keep those
     tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
@@ -80,18 +107,25 @@ export async function restoreOptimizer(
   specs: tf.io.WeightsManifestEntry[],
   data: Uint8Array,
 ): Promise<void> {
-  const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  const named = tf.io.decodeWeights(buffer, specs);
-  const weights = specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
+  const weights = decodeTensors(specs, data);
   try {
     await optimizer.setWeights(weights);
   } finally {
-    tf.dispose(Object.values(named)); // setWeights keeps the counter as a number and copies moments into variables
+    tf.dispose(weights.map((w) => w.tensor)); // setWeights keeps the counter as a number and copies moments into variables
   }
 }
 
-export function serializeState(position: TrainerPosition, optimizerWeights: tf.io.WeightsManifestEntry[]): string {
-  return JSON.stringify({ format: FORMAT, ...position, optimizerWeights } satisfies TrainerState);
+export function serializeState(
+  position: TrainerPosition,
+  optimizerWeights: tf.io.WeightsManifestEntry[],
+  trainingWeights?: tf.io.WeightsManifestEntry[],
+): string {
+  return JSON.stringify({
+    format: FORMAT,
+    ...position,
+    optimizerWeights,
+    ...(trainingWeights ? { trainingWeights } : {}),
+  } satisfies TrainerState);
 }
 
 /** Parses a state.json, checking that it is one this version writes (a damaged file is an error, not a guess). */

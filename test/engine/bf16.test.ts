@@ -21,7 +21,7 @@ import {
 } from '../../src/engine/backend.js';
 import { NIN } from '../support/nin_cli.js';
 import { convCases } from './conv_cases.js';
-import { assertClose, nativeCallCounts, resetNativeCalls, setup, sizeOf, values } from './helpers.js';
+import { assertClose, nativeCallCounts, resetNativeCalls, setup, sizeOf, TRANSPOSE_PAIRS, values } from './helpers.js';
 import { reluGradMismatches, roundToBf16 } from './relu_grad_cases.js';
 
 before(() => setup());
@@ -140,12 +140,7 @@ describe('bf16 precision', {
   const m = 64,
     k = 96,
     n = 80;
-  for (const [ta, tb] of [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ] as const) {
+  for (const [ta, tb] of TRANSPOSE_PAIRS) {
     it(`BatchMatMul transposeA=${ta} transposeB=${tb}: forward and gradients`, async () => {
       const a = { values: values(ta ? [k, m] : [m, k], 81), shape: ta ? [k, m] : [m, k] };
       const b = { values: values(tb ? [n, k] : [k, n], 82), shape: tb ? [n, k] : [k, n] };

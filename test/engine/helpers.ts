@@ -21,6 +21,14 @@ export function uniform(size: number, seed: number, lo = -1, hi = 1): Float32Arr
   return out;
 }
 
+/** The four (transposeA, transposeB) cases of a matrix product. */
+export const TRANSPOSE_PAIRS = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
+
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -16,6 +16,7 @@ import {
   runOn,
   setup,
   sizeOf,
+  TRANSPOSE_PAIRS,
   values,
   type Tolerance,
 } from './helpers.js';
@@ -441,12 +442,7 @@ describe('BatchMatMul', () => {
     { label: '3-D a, 2-D b', outerA: [3], outerB: [], m: 20, k: 30, n: 25 },
   ];
   for (const c of cases) {
-    for (const [ta, tb] of [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
-    ] as const) {
+    for (const [ta, tb] of TRANSPOSE_PAIRS) {
       const broadcast = c.outerA.join() !== c.outerB.join();
       it(`${c.label}, transposeA=${ta}, transposeB=${tb}: forward${broadcast ? '' : ' and gradients'}`, async () => {
         const as = shapeOf(c.outerA, c.m, c.k, ta),

@@ -1,7 +1,7 @@
 // The training recipes: the learning-rate schedule's shape, the optimizers' updates against their formulas (AdamW
 // and Nesterov SGD as PyTorch defines them, weight decay on kernels only), the d2l recipe giving exactly today's
-// training, an AdamW run resumed from a checkpoint equal to an uninterrupted one, and the options as a user gives
-// them.
+// training, an AdamW run resumed from a checkpoint equal to an uninterrupted one, the weight average (its formula,
+// training unchanged by it, an exact resume), and the options as a user gives them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,9 @@ import { learningRateAt } from '../../src/training/lr_schedule.js';
 import { makeOptimizer } from '../../src/training/optimizers.js';
 import { describeRecipe, modelSettings, recipePreset } from '../../src/training/recipe.js';
 import { RunDir } from '../../src/training/run_dir.js';
-import { type DataBatch, type DataModule, Trainer } from '../../src/training/trainer.js';
+import { type DataBatch, type DataModule, type OptimizerRecipe, Trainer } from '../../src/training/trainer.js';
 import { encodeOptimizer, restoreOptimizer } from '../../src/training/trainer_state.js';
+import { WeightAverage } from '../../src/training/weight_average.js';
 
 const RESIZE = 67;
 
@@ -55,6 +56,34 @@ function toyData(batches: number, batchSize = 8): DataModule {
 
 const quiet = { progress: false, log: () => {} };
 const weightsOf = (model: NiN) => model.net.getWeights().map((w) => w.dataSync() as Float32Array);
+
+/** Trains `recipe` for 2 epochs on toyData(4) in the run directory `dir`, stopped by a signal after its 3rd step. */
+async function trainStopped(dir: string, recipe: OptimizerRecipe, model: NiN): Promise<void> {
+  const stop = new AbortController();
+  let steps = 0;
+  const data = toyData(4);
+  const stopping: DataModule = {
+    ...data,
+    async *trainDataloader(epoch, start) {
+      for await (const batch of data.trainDataloader(epoch, start)) {
+        if (++steps === 3) stop.abort('test');
+        yield batch;
+      }
+    },
+  };
+  await assert.rejects(
+    new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe, signal: stop.signal, ...quiet }).fit(model, stopping),
+  );
+}
+
+/** The run in `dir` resumed to its end: a model of the run's seed (it seeds the dropout masks) with other weights,
+ * which must come from the checkpoint. */
+async function resume(dir: string, recipe: OptimizerRecipe, model: () => NiN) {
+  const resumed = model();
+  resumed.net.setWeights(new NiN({ resize: RESIZE, seed: 99 }).net.getWeights());
+  const again = await new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe, ...quiet }).fit(resumed, toyData(4));
+  return { resumed, again };
+}
 
 describe('learning-rate schedule', () => {
   const settings = { lr: 1, warmupSteps: 4, totalSteps: 14 };
@@ -236,33 +265,88 @@ describe('recipes', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'nin-recipe-'));
     try {
-      const stop = new AbortController();
-      let steps = 0;
-      const data = toyData(4);
-      const stopping: DataModule = {
-        ...data,
-        async *trainDataloader(epoch, start) {
-          for await (const batch of data.trainDataloader(epoch, start)) {
-            if (++steps === 3) stop.abort('test');
-            yield batch;
-          }
-        },
-      };
-      await assert.rejects(
-        new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, signal: stop.signal, ...quiet }).fit(
-          model(),
-          stopping,
-        ),
-      );
-      const resumed = model(); // the run's seed (it seeds the dropout masks), other weights: they come from the checkpoint
-      resumed.net.setWeights(new NiN({ resize: RESIZE, seed: 99 }).net.getWeights());
-      const again = await new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, ...quiet }).fit(
-        resumed,
-        toyData(4),
-      );
+      await trainStopped(dir, robust, model());
+      const { resumed, again } = await resume(dir, robust, model);
       assert.deepEqual(
         again.map((s) => [s.trainLoss, s.valAcc, s.lr]),
         summaries.map((s) => [s.trainLoss, s.valAcc, s.lr]),
+      );
+      weightsOf(resumed).forEach((w, i) => assert.deepEqual(w, weightsOf(reference)[i], `weight ${i}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a weight average: a ← d·a + (1 − d)·w with d = min(decay, (1 + t)/(10 + t)), swapped in and out exactly', async () => {
+    await useBackend('onednn');
+    const model = new NiN({ resize: RESIZE, seed: 3 });
+    const start = weightsOf(model).map((w) => Float32Array.from(w));
+    const average = new WeightAverage(model.net, 0.5);
+    try {
+      assert.deepEqual(
+        [0, 1, 8, 100].map((t) => WeightAverage.decayAt(t, 0.5)),
+        [0.1, 2 / 11, 0.5, 0.5],
+      );
+      const doubled = model.net.getWeights().map((w) => tf.mul(w, 2));
+      model.net.setWeights(doubled);
+      tf.dispose(doubled);
+      average.update(0); // a = 0.1·w0 + 0.9·2w0 = 1.9·w0
+      average.swap();
+      weightsOf(model).forEach((w, i) =>
+        w.forEach((x, j) =>
+          assert.ok(Math.abs(x - 1.9 * start[i]![j]!) <= 1e-6 * (1 + Math.abs(x)), `weight ${i}[${j}]`),
+        ),
+      );
+      average.swap();
+      weightsOf(model).forEach((w, i) =>
+        assert.deepEqual(
+          w,
+          start[i]!.map((x) => 2 * x),
+          `weight ${i} back exactly`,
+        ),
+      );
+    } finally {
+      average.dispose();
+    }
+  });
+
+  it('with a weight average (ema) training is unchanged, validation and the model are the average, and a resume is exact', async () => {
+    await useBackend('onednn');
+    const robust = { ...recipePreset('robust', MODELS.nin), warmupEpochs: 0.5 };
+    const averaged = { ...robust, ema: 0.6 };
+    const model = () => new NiN({ resize: RESIZE, seed: 6, ...modelSettings(robust) });
+    const plain = model(),
+      reference = model();
+    const plainSummaries = await new Trainer({ maxEpochs: 2, recipe: robust, ...quiet }).fit(plain, toyData(4));
+    const summaries = await new Trainer({ maxEpochs: 2, recipe: averaged, ...quiet }).fit(reference, toyData(4));
+    assert.deepEqual(
+      summaries.map((s) => [s.trainLoss, s.trainAcc, s.valLossLastWeights, s.valAccLastWeights]),
+      plainSummaries.map((s) => [s.trainLoss, s.trainAcc, s.valLoss, s.valAcc]),
+      'the same training, and the last weights validate as the run without an average',
+    );
+    assert.notDeepEqual(weightsOf(reference)[0], weightsOf(plain)[0], 'fit leaves the average in the model');
+    const check = model();
+    check.net.setWeights(reference.net.getWeights());
+    const { valLoss } = (
+      await new Trainer({ maxEpochs: 1, recipe: { ...robust, lr: 1e-30 }, ...quiet }).fit(check, toyData(4))
+    )[0]!;
+    assert.ok(
+      Math.abs(valLoss - summaries[1]!.valLoss) < 1e-3,
+      `the model left behind is the one validated: ${valLoss} vs ${summaries[1]!.valLoss}`,
+    );
+
+    const dir = mkdtempSync(join(tmpdir(), 'nin-ema-'));
+    try {
+      await trainStopped(dir, averaged, model());
+      await assert.rejects(
+        new Trainer({ maxEpochs: 2, runDir: new RunDir(dir), recipe: robust, ...quiet }).fit(model(), toyData(4)),
+        /weight average/,
+        'a checkpoint with an average does not resume a run without one',
+      );
+      const { resumed, again } = await resume(dir, averaged, model);
+      assert.deepEqual(
+        again.map((s) => [s.trainLoss, s.valLoss, s.valAcc, s.valAccLastWeights]),
+        summaries.map((s) => [s.trainLoss, s.valLoss, s.valAcc, s.valAccLastWeights]),
       );
       weightsOf(resumed).forEach((w, i) => assert.deepEqual(w, weightsOf(reference)[i], `weight ${i}`));
     } finally {
@@ -284,7 +368,12 @@ describe('recipes', () => {
     assert.equal(robust.optimizer, 'adamw');
     assert.equal(robust.lr, MODELS.nin.robustLr);
     assert.equal(recipeFromOptions({}, MODELS.alexnet).lr, 0.01, "d2l's rate for AlexNet by default");
-    assert.deepEqual([robust.translate, robust.flip, robust.tta], [0, false, false], 'no augmentation in the preset');
+    assert.deepEqual(
+      [robust.translate, robust.flip, robust.tta, robust.ema],
+      [0, false, false, 0],
+      'no augmentation, no weight average in the preset',
+    );
+    assert.equal(recipeFromOptions({ recipe: 'robust', ema: '0.998' }, MODELS.nin).ema, 0.998);
     const changed = recipeFromOptions(
       { recipe: 'robust', flip: 'on', translate: '2', tta: 'on', optimizer: 'nesterov', lr: '0.01' },
       MODELS.nin,
@@ -305,6 +394,7 @@ describe('recipes', () => {
       ['flip', 'yes'],
       ['translate', '2.5'],
       ['lr', '0'],
+      ['ema', '1'],
     ]) {
       assert.throws(
         () => recipeFromOptions({ [option!]: value }, MODELS.nin),

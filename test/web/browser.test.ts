@@ -3,7 +3,7 @@
 // image it classified; the runs page must draw the run's curves and follow a point appended to metrics.jsonl.
 // Screenshots go to test-artifacts/web/ (or $NIN_SCREENSHOT_DIR).
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -239,6 +239,10 @@ describe('the web page in Chromium', () => {
   });
 
   it('runs: the curves of the run, its layer walk, and a point appended to metrics.jsonl shown live', async () => {
+    // as a run with a weight average records it: the epochs' table gets a column for the last weights
+    const record = JSON.parse(readFileSync(run.record, 'utf8')) as { epochs: Record<string, unknown>[] };
+    for (const epoch of record.epochs) epoch.valAccLastWeights = 0.4321;
+    writeFileSync(run.record, JSON.stringify(record));
     await page.goto(new URL('/runs', server.url).href);
     await page.waitForSelector('#curves svg polyline', { state: 'attached' });
     await page.waitForSelector('#layers');
@@ -246,6 +250,9 @@ describe('the web page in Chromium', () => {
     assert.equal(await page.textContent('#parameters'), '1,992,166');
     assert.match((await page.textContent('#layers'))!, /^Sequential output shape: \(1, 15, 15, 96\)$/m);
     assert.match((await page.textContent('#run-list'))!, /small-run/);
+    await page.waitForSelector('#epochs table');
+    assert.match((await page.textContent('#epochs thead'))!, /val_acc, last weights/);
+    assert.match((await page.textContent('#epochs tbody'))!, /0\.432/);
 
     const before = Number(await page.getAttribute('#curves', 'data-points'));
     const trainLoss = () => page.getAttribute('#curves polyline:first-of-type', 'points');

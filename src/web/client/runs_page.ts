@@ -145,6 +145,8 @@ function deadClassNote(epochs: Partial<EpochSummary>[]): Node[] {
 
 function showDetail({ summary, record, epochs, layers }: RunDetail): void {
   const names = (list: string[] | undefined) => (list?.length ? list.join(', ') : '–');
+  // a run with a weight average validates it (val_acc) and its last weights
+  const averaged = epochs.some((e) => e.valAccLastWeights !== undefined);
   byId('epochs').replaceChildren(
     ...(epochs.length === 0
       ? [el('p', { class: 'muted' }, 'no epoch finished yet')]
@@ -156,6 +158,7 @@ function showDetail({ summary, record, epochs, layers }: RunDetail): void {
               'train_acc',
               'val_loss',
               'val_acc',
+              ...(averaged ? ['val_acc, last weights'] : []),
               'seconds',
               'img/s',
               'dead classes',
@@ -167,6 +170,7 @@ function showDetail({ summary, record, epochs, layers }: RunDetail): void {
               e.trainAcc,
               e.valLoss,
               e.valAcc,
+              ...(averaged ? [e.valAccLastWeights] : []),
               e.seconds === undefined ? null : Math.round(e.seconds),
               e.imagesPerSecond === undefined ? null : Math.round(e.imagesPerSecond),
               names(e.deadClasses),
