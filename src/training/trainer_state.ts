@@ -2,8 +2,8 @@
 // stands (epoch, batch, global step), the running sums of the epoch in progress, the epoch summaries and metric
 // points so far, the ProgressBoard's values not yet averaged into a point, and the optimizer's state (its weights,
 // iteration counter included, in optimizer.bin) and, under a weight average, the weights training goes on from.
-// The data order and the dropout masks need no state of their own:
-// they are functions of (seed, epoch) and (seed, step).
+// The data order and the dropout masks need no state of their own: they are functions of (seed, epoch) and
+// (seed, step).
 import * as tf from '@tensorflow/tfjs';
 
 import type { MetricPoint, PendingValues } from './progress_board.js';

@@ -44,9 +44,15 @@ function specFiles(dir: string): string[] {
 // The ES index goes first so that the backend's gradients are registered after TF.js's own, as in a user's program.
 await import(pathToFileURL(join(DIST, 'index.js')).href);
 const { registerOnednnBackend, setPrecision } = await import('../../../src/engine/backend.js');
+const { mulberry32 } = await import('../../../src/util/seeded_random.js');
 if (backendName === 'onednn') registerOnednnBackend();
 const jasmineUtil = await import(pathToFileURL(join(DIST, 'jasmine_util.js')).href);
 jasmineUtil.setTestEnvs([{ name: backendName, backendName, flags: {}, isDataSync: true }]);
+
+// TF.js's random ops take their seed from Math.random when a spec gives none, so a few specs (randomGamma's range
+// checks: a draw above 40 from Gamma(2, 2), seen once in the project's runs) could fail by chance. A fixed sequence
+// makes every run of the suite draw the same numbers, so a result is reproducible like every other spec's.
+Math.random = mulberry32(0x5eed);
 
 const { default: Jasmine } = await import('jasmine');
 const runner = new Jasmine({});
