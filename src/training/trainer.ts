@@ -269,7 +269,7 @@ export class Trainer {
     const started = performance.now();
     // under a weight average, the last weights are validated too, to show what the average changes
     const last = this.average ? await this.validate(model, data, { draw: false }) : undefined;
-    const val = this.average && !last ? undefined : await this.validateAverage(model, data);
+    const val = this.average && !last ? undefined : await this.withAverage(() => this.validate(model, data));
     if (!val) {
       await this.saveCheckpoint(model, optimizer, trained);
       throw this.interrupted();
@@ -290,13 +290,13 @@ export class Trainer {
     };
   }
 
-  /** validate() on the weight average when there is one. */
-  private async validateAverage(model: Classifier, data: DataModule) {
+  /** `fn` with the weight average in the network, when there is one (the training weights held beside it). */
+  private async withAverage<T>(fn: () => Promise<T>): Promise<T> {
     const average = this.average;
-    if (!average) return this.validate(model, data);
+    if (!average) return fn();
     average.swap();
     try {
-      return await this.validate(model, data);
+      return await fn();
     } finally {
       average.swap();
     }
@@ -386,27 +386,27 @@ export class Trainer {
       throw this.divergence('the weights became NaN or infinite', position.epochProgress.batches, model);
     }
     const { specs, data } = await encodeOptimizer(optimizer);
-    const average = this.average;
-    average?.swap(); // the model files get the average, the training weights go beside them
+    const store = this.checkpoints;
     try {
-      const training = average ? await encodeTensors(average.held()) : undefined;
-      this.lastCheckpoint = await this.checkpoints.write(
-        model.net,
-        { step: position.step, epochEnd: position.epochProgress.batches === 0 },
-        {
-          [STATE_FILE]: serializeState(position, specs, training?.specs),
-          [OPTIMIZER_FILE]: data,
-          ...(training ? { [TRAINING_WEIGHTS_FILE]: training.data } : {}),
-        },
-      );
+      // the model files get the average, the training weights go beside them
+      this.lastCheckpoint = await this.withAverage(async () => {
+        const training = this.average ? await encodeTensors(this.average.held()) : undefined;
+        return store.write(
+          model.net,
+          { step: position.step, epochEnd: position.epochProgress.batches === 0 },
+          {
+            [STATE_FILE]: serializeState(position, specs, training?.specs),
+            [OPTIMIZER_FILE]: data,
+            ...(training ? { [TRAINING_WEIGHTS_FILE]: training.data } : {}),
+          },
+        );
+      });
     } catch (error) {
       if (!(error instanceof OutputError)) throw error;
       const kept = this.lastCheckpoint
         ? `the last checkpoint, ${this.lastCheckpoint}, is intact`
         : 'no checkpoint was written yet';
       throw new OutputError(`${error.message}; ${kept}`, { cause: error });
-    } finally {
-      average?.swap();
     }
   }
 
