@@ -45,25 +45,35 @@ async function withoutNativeAdamW<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 const adamw = () => makeOptimizer({ optimizer: 'adamw', lr: 0.002, momentum: 0, weightDecay: 0.05 });
-const optimizers: [string, () => tf.Optimizer][] = [
-  ['sgd (d2l)', () => tf.train.sgd(0.05)],
-  ['tf.train.adam', () => tf.train.adam(0.002)],
-  ['adamw (native kernel)', adamw],
-  ['adamw (JS loop)', adamw],
-  ['adamw + weight average 0.998', adamw],
-  ['nesterov', () => makeOptimizer({ optimizer: 'nesterov', lr: 0.005, momentum: 0.9, weightDecay: 0.05 })],
+/** One row of the table: its optimizer; `jsLoop` runs AdamW's update kernel as its JS loop, `averageDecay` adds a
+ * weight average's update after every step. */
+interface Row {
+  name: string;
+  make: () => tf.Optimizer;
+  jsLoop?: boolean;
+  averageDecay?: number;
+}
+const optimizers: Row[] = [
+  { name: 'sgd (d2l)', make: () => tf.train.sgd(0.05) },
+  { name: 'tf.train.adam', make: () => tf.train.adam(0.002) },
+  { name: 'adamw (native kernel)', make: adamw },
+  { name: 'adamw (JS loop)', make: adamw, jsLoop: true },
+  { name: 'adamw + weight average 0.998', make: adamw, averageDecay: 0.998 },
+  {
+    name: 'nesterov',
+    make: () => makeOptimizer({ optimizer: 'nesterov', lr: 0.005, momentum: 0.9, weightDecay: 0.05 }),
+  },
 ];
 const batch = syntheticBatch(batchSize, resize, 10);
 const rows: { name: string; update: number; step: number }[] = [];
-for (const [name, make] of optimizers) {
-  const measure = name === 'adamw (JS loop)' ? withoutNativeAdamW : <T>(fn: () => Promise<T> | T) => fn();
-  rows.push(await measure(() => timeOptimizer(name, make)));
+for (const row of optimizers) {
+  rows.push(await (row.jsLoop ? withoutNativeAdamW(() => timeOptimizer(row)) : timeOptimizer(row)));
 }
 
-function timeOptimizer(name: string, make: () => tf.Optimizer): { name: string; update: number; step: number } {
+function timeOptimizer({ name, make, averageDecay }: Row): { name: string; update: number; step: number } {
   const model = MODELS[modelName].create({ resize, seed: 0, init: 'he' });
   const weights = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const average = name.includes('weight average') ? new WeightAverage(model.net, 0.998) : undefined;
+  const average = averageDecay === undefined ? undefined : new WeightAverage(model.net, averageDecay);
   let updates = 0;
   const updater = make();
   const updateMs: number[] = [];

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 
 import type { EpochSummary } from '../src/training/trainer_state.js';
 import { formatDuration } from '../src/util/progress_bar.js';
-import { mean, pct, sd } from './summary.js';
+import { mean, pct, sd, signedPoints } from './summary.js';
 
 const { values } = parseArgs({
   options: {
@@ -182,11 +182,11 @@ function meanAndMax(seconds: number[]): string {
   return `${formatDuration(mean(seconds))} (max ${formatDuration(Math.max(...seconds))})`;
 }
 
-/** `0.12, −0.30, …; mean −0.09, standard error 0.08`: differences of accuracies, per seed, in points. */
+/** `+0.12, −0.30, …; mean −0.09, standard error 0.08`: differences of accuracies, per seed, in points. */
 function pairedDifferences(diffs: number[]): string {
   return (
-    `${diffs.map((d) => (100 * d).toFixed(2)).join(', ')}; ` +
-    `mean ${(100 * mean(diffs)).toFixed(2)}, standard error ${((100 * sd(diffs)) / Math.sqrt(diffs.length)).toFixed(2)}`
+    `${diffs.map(signedPoints).join(', ')}; ` +
+    `mean ${signedPoints(mean(diffs))}, standard error ${pct(sd(diffs) / Math.sqrt(diffs.length))}`
   );
 }
 
