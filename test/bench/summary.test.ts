@@ -6,7 +6,7 @@ import { mean, pct, sd, signedPoints } from '../../bench/summary.js';
 
 describe('summary numbers', () => {
   it('mean and sample standard deviation (n − 1), 0 for a single value', () => {
-    assert.equal(mean([0.9, 0.92, 0.94]), (0.9 + 0.92 + 0.94) / 3);
+    assert.equal(mean([1, 2, 3, 6]), 3);
     assert.ok(Math.abs(sd([0.9, 0.92, 0.94]) - 0.02) < 1e-12);
     assert.equal(sd([0.93]), 0);
   });
