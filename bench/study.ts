@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 
 import type { EpochSummary } from '../src/training/trainer_state.js';
 import { formatDuration } from '../src/util/progress_bar.js';
-import { mean, pct, sd, signedPoints } from './summary.js';
+import { mean, pairedDifferences, pct, sd } from './summary.js';
 
 const { values } = parseArgs({
   options: {
@@ -185,13 +185,6 @@ function meanAndMax(seconds: number[]): string {
 }
 
 /** `+0.12, −0.30, …; mean −0.09, standard error 0.08`: differences of accuracies, per seed, in points. */
-function pairedDifferences(diffs: number[]): string {
-  return (
-    `${diffs.map(signedPoints).join(', ')}; ` +
-    `mean ${signedPoints(mean(diffs))}, standard error ${pct(sd(diffs) / Math.sqrt(diffs.length))}`
-  );
-}
-
 mkdirSync(values.out!, { recursive: true });
 const results: RunResult[] = [];
 for (const seed of seeds) {

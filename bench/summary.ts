@@ -10,3 +10,13 @@ export function signedPoints(diff: number): string {
   if (Number(rounded) === 0) return '0.00';
   return rounded.startsWith('-') ? `−${rounded.slice(1)}` : `+${rounded}`;
 }
+
+/**
+ * Paired differences in points, then their mean and its standard error: `+0.27, −0.42; mean −0.07, standard error
+ * 0.34`. One pair has no spread to estimate an error from, so it says so instead of printing 0.00.
+ */
+export function pairedDifferences(diffs: number[]): string {
+  const error =
+    diffs.length < 2 ? 'no standard error from one seed' : `standard error ${pct(sd(diffs) / Math.sqrt(diffs.length))}`;
+  return `${diffs.map(signedPoints).join(', ')}; mean ${signedPoints(mean(diffs))}, ${error}`;
+}

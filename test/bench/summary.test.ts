@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { mean, pct, sd, signedPoints } from '../../bench/summary.js';
+import { mean, pairedDifferences, pct, sd, signedPoints } from '../../bench/summary.js';
 
 describe('summary numbers', () => {
   it('mean and sample standard deviation (n − 1), 0 for a single value', () => {
@@ -22,5 +22,10 @@ describe('summary numbers', () => {
     assert.equal(signedPoints(-0.00001), '0.00');
     assert.equal(signedPoints(0.00001), '0.00');
     assert.equal(signedPoints(0), '0.00');
+  });
+
+  it('paired differences give their mean and standard error, and a single pair claims no error', () => {
+    assert.equal(pairedDifferences([0.002, 0.004]), '+0.20, +0.40; mean +0.30, standard error 0.10');
+    assert.equal(pairedDifferences([-0.0018]), '−0.18; mean −0.18, no standard error from one seed');
   });
 });
