@@ -184,7 +184,6 @@ function meanAndMax(seconds: number[]): string {
   return `${formatDuration(mean(seconds))} (max ${formatDuration(Math.max(...seconds))})`;
 }
 
-/** `+0.12, −0.30, …; mean −0.09, standard error 0.08`: differences of accuracies, per seed, in points. */
 mkdirSync(values.out!, { recursive: true });
 const results: RunResult[] = [];
 for (const seed of seeds) {
