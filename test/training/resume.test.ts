@@ -239,6 +239,9 @@ describe('nin train: interrupted, killed and diverging runs', () => {
       const newestBefore = checkpoints(run).at(-1)?.dir;
       const child = start('train', ...(kill === 0 ? [...TRAIN, '--out', run] : ['--resume', run]));
       await until(() => child.stderr().includes(`run ${run}:`), 'training to start', child);
+      // The first run lives to its first checkpoint: a loaded machine can take longer than the whole random window
+      // to reach one, and twelve kills before any checkpoint would leave nothing to resume from.
+      if (kill === 0) await until(() => newestStep(run) >= 2, 'a first checkpoint', child);
       await sleep(Math.floor(random() * 700)); // anywhere in the restore, a step, a checkpoint write or a validation
       child.process.kill('SIGKILL');
       assert.deepEqual(
