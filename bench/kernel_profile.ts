@@ -25,7 +25,13 @@ export interface KernelTotal {
 export type ConvDirection = 'forward' | 'data gradient' | 'filter gradient';
 
 export interface ConvCall {
+  /** the TF.js kernel that ran it */
+  kernel: string;
   direction: ConvDirection;
+  /** its geometry as TF.js computes it */
+  info: ReturnType<typeof conv2DInfo>;
+  /** FusedConv2D's bias and activation, when it was that kernel */
+  fused?: { bias: boolean; relu: boolean };
   /** convLabel's */
   geometry: string;
   /** floating-point operations (convFlop) */
@@ -118,8 +124,18 @@ export function profileKernels(
         const conv = convGeometry(k.kernelName, args.inputs, args.attrs ?? {});
         if (conv) {
           const c = conv.info;
+          const fused =
+            k.kernelName === FusedConv2D
+              ? {
+                  bias: args.inputs.bias !== undefined,
+                  relu: (args.attrs as { activation?: string }).activation === 'relu',
+                }
+              : undefined;
           convolutions.push({
+            kernel: k.kernelName,
             direction: conv.direction,
+            info: c,
+            ...(fused ? { fused } : {}),
             geometry: convLabel(c),
             flop: convFlop(c),
             ms,

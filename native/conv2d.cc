@@ -4,6 +4,8 @@
 // which lets oneDNN pick its fast direct kernels instead of im2col + gemm. The last argument of each entry point
 // selects the precision (see precision.h): in bf16, x, dy and the filter are rounded to bfloat16 inside the kernel.
 // geometry: TF.js's Conv2DInfo (see geometry.h).
+#include <algorithm>
+
 #include "geometry.h"
 #include "precision.h"
 
@@ -87,13 +89,23 @@ struct BackwardData {
         weights(g.user_weights(), pd.weights_desc()) {}
 };
 
+// oneDNN's ISA values are sets of bits, each holding those of the ISAs it extends (avx2_vnni is not above avx512).
+bool has_avx512() {
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+  return (isa & avx512) == avx512;
+}
+
 // For stride 1 without dilation, the data gradient is a forward convolution of dy with the filter rotated by 180°,
-// its channel axes swapped, and padding K-1-p on each side. oneDNN's NHWC forward kernels (brgconv) run that about
-// twice as fast as its backward-data kernels: 48 vs 98 ms for NiN's 5×5 96→256 layer at batch 32 here.
+// its channel axes swapped, and padding K-1-p on each side. On AVX-512, oneDNN's NHWC forward kernels (brgconv) run
+// that about twice as fast as its backward-data kernels: 48 vs 98 ms for NiN's 5×5 96→256 layer at batch 32. Below
+// AVX-512 both directions have only the older jit kernels, and backward-data is as fast or faster (bench/addon_ab.ts,
+// fp32 on AVX2 at batch 128, against the forward route: NiN's 3×3 layer 1.51× at 67 px and 1.30× at 96, its 5×5
+// layer 1.09–1.10×, its 1×1 layers the same time and the same numbers).
 bool data_gradient_as_forward(const Geometry& g) {
   const bool dense = g.strides == dims{1, 1} && g.dilation == dims{0, 0};
   const bool pads_fit = g.pad_l[0] < g.kh && g.pad_r[0] < g.kh && g.pad_l[1] < g.kw && g.pad_r[1] < g.kw;
-  return dense && pads_fit;
+  return dense && pads_fit && has_avx512();
 }
 
 Geometry flipped_geometry(const Geometry& g) {
@@ -203,23 +215,49 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   });
 }
 
-// A 1×1, stride-1, unpadded convolution is a matrix product over the N·H·W pixels, so its filter gradient is
-// dW[C, OC] = Xᵀ[C, P] · dY[P, OC], which oneDNN's matmul runs faster than its 1×1 backward-weights kernel.
-bool filter_gradient_as_matmul(const Geometry& g) {
+// A 1×1, stride-1, unpadded convolution is a matrix product over the P = N·H·W pixels, so its filter gradient is
+// dW[C, OC] = Xᵀ[C, P] · dY[P, OC] and its bias gradient db[1, OC] = 1[1, P] · dY[P, OC], which oneDNN's matmul
+// runs faster than its 1×1 backward-weights kernel (bench/addon_ab.ts, fp32 on AVX2, NiN's 1×1 layers at batch 128
+// and 67 px: 1.16× on 15×15 maps, 1.32× on 7×7, 1.44× on 3×3). With a bias only in fp32: in bf16 the matmul was not
+// measured against oneDNN's bf16 backward-weights kernels, which compute the bias gradient in the same pass.
+bool filter_gradient_as_matmul(const Geometry& g, bool with_bias, Precision p) {
   return g.kh == 1 && g.kw == 1 && g.strides == dims{1, 1} && g.pad_l == dims{0, 0} && g.pad_r == dims{0, 0} &&
-         g.oh == g.h && g.ow == g.w;
+         g.oh == g.h && g.ow == g.w && (!with_bias || p == Precision::f32);
 }
 
 struct FilterGradientMatMul {
-  matmul::primitive_desc pd;
-  matmul prim;
-  memory::desc x, dy, dw;
-  FilterGradientMatMul(const Geometry& g, Precision p)
+  memory::desc x, dy, dw, ones, db;
+  matmul::primitive_desc pd, bias_pd;
+  matmul prim, bias_prim;
+  Buffer ones_buffer;
+  float* ones_data = nullptr;
+  FilterGradientMatMul(const Geometry& g, bool with_bias, Precision p)
       : x({g.c, g.n * g.h * g.w}, compute_type(p), dims{1, g.c}),
         dy({g.n * g.h * g.w, g.oc}, compute_type(p), dims{g.oc, 1}),
-        dw({g.c, g.oc}, dt::f32, dims{g.oc, 1}) {
+        dw({g.c, g.oc}, dt::f32, dims{g.oc, 1}),
+        ones({1, g.n * g.h * g.w}, dt::f32, dims{g.n * g.h * g.w, 1}),
+        db({1, g.oc}, dt::f32, dims{g.oc, 1}) {
     pd = matmul::primitive_desc(matmul::desc(x, dy, dw), user_scratchpad_attr(), cpu_engine());
     prim = matmul(pd);
+    if (with_bias) {
+      bias_pd = matmul::primitive_desc(matmul::desc(ones, dy, db), user_scratchpad_attr(), cpu_engine());
+      bias_prim = matmul(bias_pd);
+      ones_data = static_cast<float*>(ones_buffer.ensure(ones.get_size()));
+      std::fill(ones_data, ones_data + g.n * g.h * g.w, 1.f);
+    }
+  }
+
+  void execute(void* x_in, void* dy_in, float* dw_out, float* db_out) {
+    prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(x, cpu_engine(), x_in)},
+                                {DNNL_ARG_WEIGHTS, memory(dy, cpu_engine(), dy_in)},
+                                {DNNL_ARG_DST, memory(dw, cpu_engine(), dw_out)},
+                                {DNNL_ARG_SCRATCHPAD, scratchpad_for(pd)}});
+    if (db_out != nullptr)
+      bias_prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(ones, cpu_engine(), ones_data)},
+                                       {DNNL_ARG_WEIGHTS, memory(dy, cpu_engine(), dy_in)},
+                                       {DNNL_ARG_DST, memory(db, cpu_engine(), db_out)},
+                                       {DNNL_ARG_SCRATCHPAD, scratchpad_for(bias_pd)}});
+    cpu_stream().wait();
   }
 };
 
@@ -234,18 +272,13 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     void* dy_in = compute_input_arg(info, 1, g.dst_size(), p, 1, "dy");
     float* dw = f32_array(info, 2, g.weights_size(), "dw");
     float* db = f32_array_or_null(info, 4, g.oc, "dbias");
-    gv.push_back(static_cast<int64_t>(p));
-    if (db == nullptr && filter_gradient_as_matmul(g)) {
-      FilterGradientMatMul& m = cached<FilterGradientMatMul>(
-          key_of("conv_bwd_weights_matmul", gv), [&] { return std::make_unique<FilterGradientMatMul>(g, p); });
-      m.prim.execute(cpu_stream(), {{DNNL_ARG_SRC, memory(m.x, cpu_engine(), x_in)},
-                                    {DNNL_ARG_WEIGHTS, memory(m.dy, cpu_engine(), dy_in)},
-                                    {DNNL_ARG_DST, memory(m.dw, cpu_engine(), dw)},
-                                    {DNNL_ARG_SCRATCHPAD, scratchpad_for(m.pd)}});
-      cpu_stream().wait();
+    gv.insert(gv.end(), {static_cast<int64_t>(p), db != nullptr});
+    if (filter_gradient_as_matmul(g, db != nullptr, p)) {
+      cached<FilterGradientMatMul>(key_of("conv_bwd_weights_matmul", gv), [&] {
+        return std::make_unique<FilterGradientMatMul>(g, db != nullptr, p);
+      }).execute(x_in, dy_in, dw, db);
       return;
     }
-    gv.push_back(db != nullptr);
     BackwardWeights& b = cached<BackwardWeights>(
         key_of("conv_bwd_weights", gv), [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
     memory diff_weights = b.weights.out(dw);
