@@ -4,15 +4,14 @@
 // NiN's training step (the Trainer's kernels on the onednn backend, as bench/conv_roofline.ts does), then replays
 // each distinct call on both builds with the same random arrays, the two builds alternating call by call, so that
 // a shared machine's drift hits both alike; per call the median of `reps` timings. A change to native/ is measured
-// by building the addon before it (e.g. `git stash && npm rebuild && cp build/Release/onednn.node /tmp/old.node &&
-// git stash pop && npm rebuild`) and running this with --baseline /tmp/old.node. Both builds must link the same
+// by building the addon before it (e.g. `git stash && node scripts/build-addon.mjs && cp build/Release/onednn.node
+// /tmp/old.node && git stash pop && node scripts/build-addon.mjs`) and running this with --baseline /tmp/old.node. Both builds must link the same
 // oneDNN; their outputs are compared too, so a faster build that computes something else is caught here.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { CONV2D_BACKPROP_FILTER_BIAS } from '../src/engine/custom_kernels.js';
-import type { OneDnnAddon } from '../src/engine/addon.js';
+import { loadAddon, type OneDnnAddon } from '../src/engine/addon.js';
 import { type Precision, useBackend } from '../src/engine/backend.js';
 import { NiN } from '../src/model/nin.js';
 import { mulberry32 } from '../src/util/seeded_random.js';
@@ -23,10 +22,7 @@ import { type ConvCall, convLabel, profileKernels } from './kernel_profile.js';
 const { values } = parseArgs({
   options: {
     baseline: { type: 'string' },
-    candidate: {
-      type: 'string',
-      default: fileURLToPath(new URL('../../build/Release/onednn.node', import.meta.url)),
-    },
+    candidate: { type: 'string' },
     size: { type: 'string', default: '67' },
     batch: { type: 'string', default: '128' },
     precision: { type: 'string', default: 'fp32' },
@@ -44,9 +40,14 @@ const size = Number(values.size),
 const precision = values.precision as Precision;
 const bf16 = precision === 'bf16';
 
-// Each build is loaded as its own module instance: separate primitive caches, the same oneDNN library.
+// Each build is loaded as its own module instance: separate primitive caches, the same oneDNN library. Without
+// --candidate the candidate is the backend's own addon (build/Release, or NIN_ONEDNN_ADDON).
 const load = (path: string) => createRequire(import.meta.url)(path) as OneDnnAddon;
-const builds = { baseline: load(values.baseline), candidate: load(values.candidate!) };
+const builds = {
+  baseline: load(values.baseline),
+  candidate: values.candidate ? load(values.candidate) : loadAddon(),
+};
+const candidateName = values.candidate ?? "the backend's addon";
 
 // The calls of one training step, after a warm-up step.
 await useBackend('onednn', { precision });
@@ -162,7 +163,7 @@ const summary = {
   precision,
   reps,
   baseline: values.baseline,
-  candidate: values.candidate,
+  candidate: candidateName,
   rows,
   convolutions_per_step_ms: { baseline: total('baseline_ms'), candidate: total('candidate_ms') },
 };
@@ -170,7 +171,7 @@ if (values.json) {
   console.log(JSON.stringify(summary, null, 2));
 } else {
   console.log(`NiN's training-step convolutions at ${size}×${size}, batch ${batch}, ${precision}: two addon builds`);
-  console.log(`baseline ${values.baseline}; candidate ${values.candidate}; median of ${reps} alternating calls\n`);
+  console.log(`baseline ${values.baseline}; candidate ${candidateName}; median of ${reps} alternating calls\n`);
   console.log(
     '| computation | geometry (per image) | kernel | baseline ms | candidate ms | speedup | max rel. difference |',
   );

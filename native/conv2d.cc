@@ -91,17 +91,20 @@ struct BackwardData {
 
 // oneDNN's ISA values are sets of bits, each holding those of the ISAs it extends (avx2_vnni is not above avx512).
 bool has_avx512() {
-  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-  const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
-  return (isa & avx512) == avx512;
+  static const bool has = [] {
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+    return (isa & avx512) == avx512;
+  }();
+  return has;
 }
 
 // For stride 1 without dilation, the data gradient is a forward convolution of dy with the filter rotated by 180°,
 // its channel axes swapped, and padding K-1-p on each side. On AVX-512, oneDNN's NHWC forward kernels (brgconv) run
 // that about twice as fast as its backward-data kernels: 48 vs 98 ms for NiN's 5×5 96→256 layer at batch 32. Below
 // AVX-512 both directions have only the older jit kernels, and backward-data is as fast or faster (bench/addon_ab.ts,
-// fp32 on AVX2 at batch 128, against the forward route: NiN's 3×3 layer 1.51× at 67 px and 1.30× at 96, its 5×5
-// layer 1.09–1.10×, its 1×1 layers the same time and the same numbers).
+// fp32 on AVX2 at batch 128, against the forward route: NiN's 3×3 layer 1.48–1.52× at 67 px and 1.31× at 96, its
+// 5×5 layer 1.06–1.07× and 1.01×; its 1×1 layers ran the same either way).
 bool data_gradient_as_forward(const Geometry& g) {
   const bool dense = g.strides == dims{1, 1} && g.dilation == dims{0, 0};
   const bool pads_fit = g.pad_l[0] < g.kh && g.pad_r[0] < g.kh && g.pad_l[1] < g.kw && g.pad_r[1] < g.kw;
@@ -218,8 +221,8 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
 // A 1×1, stride-1, unpadded convolution is a matrix product over the P = N·H·W pixels, so its filter gradient is
 // dW[C, OC] = Xᵀ[C, P] · dY[P, OC] and its bias gradient db[1, OC] = 1[1, P] · dY[P, OC], which oneDNN's matmul
 // runs faster than its 1×1 backward-weights kernel (bench/addon_ab.ts, fp32 on AVX2, NiN's 1×1 layers at batch 128
-// and 67 px: 1.16× on 15×15 maps, 1.32× on 7×7, 1.44× on 3×3). With a bias only in fp32: in bf16 the matmul was not
-// measured against oneDNN's bf16 backward-weights kernels, which compute the bias gradient in the same pass.
+// and 67 px: 1.2–1.3× on 15×15 maps, 1.5–2.6× on 7×7, 1.2–1.5× on 3×3). With a bias only in fp32: in bf16 the matmul
+// was not measured against oneDNN's bf16 backward-weights kernels, which compute the bias gradient in the same pass.
 bool filter_gradient_as_matmul(const Geometry& g, bool with_bias, Precision p) {
   return g.kh == 1 && g.kw == 1 && g.strides == dims{1, 1} && g.pad_l == dims{0, 0} && g.pad_r == dims{0, 0} &&
          g.oh == g.h && g.ow == g.w && (!with_bias || p == Precision::f32);
