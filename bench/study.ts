@@ -8,8 +8,10 @@
 //
 // A recipe is a preset with optional changes, `robust:flip=off,translate=0` (the `nin train` options without
 // their dashes), so an ablation is a list of them. `fp32-avx2` is fp32 with oneDNN held to its AVX2 kernels
-// (DNNL_MAX_CPU_ISA=AVX2): the same arithmetic with the additions in another order, the control for how far two
-// runs of a seed drift apart from rounding alone; every other precision is reported against fp32 beside it.
+// (DNNL_MAX_CPU_ISA=AVX2) and direct convolutions (NIN_WINOGRAD=off): the same arithmetic with the additions in
+// another order (on a CPU without AVX-512, where fp32 runs 3×3 and 5×5 layers as Winograd, direct against
+// Winograd), the control for how far two runs of a seed drift apart from rounding alone; every other precision is
+// reported against fp32 beside it.
 // A recipe with a weight average (`ema=D`) trains exactly as without it, and each of its epochs validates the last
 // weights too, so the study prints what the average changes, seed by seed, with no other difference between the two.
 // Every further recipe is reported against the first, seed by seed: the same seed gives the same initial weights, and
@@ -57,7 +59,8 @@ function recipeArgs(spec: string): string[] {
 }
 
 const precisionOf = (row: string) => (row === 'fp32-avx2' ? 'fp32' : row);
-const envOf = (row: string) => (row === 'fp32-avx2' ? { ...process.env, DNNL_MAX_CPU_ISA: 'AVX2' } : process.env);
+const envOf = (row: string) =>
+  row === 'fp32-avx2' ? { ...process.env, DNNL_MAX_CPU_ISA: 'AVX2', NIN_WINOGRAD: 'off' } : process.env;
 const slug = (s: string) => s.replace(/[^a-z0-9.=-]+/gi, '_');
 
 interface RunResult {

@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include "precision.h"
+#include "winograd.h"
 
 namespace nin {
 namespace {
@@ -15,6 +16,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("cpuIsa", static_cast<double>(static_cast<int>(dnnl::get_effective_cpu_isa())));
   o.Set("threads", num_threads());
   o.Set("bf16", cpu_has_bf16());
+  o.Set("winograd", winograd_enabled());
   return o;
 }
 

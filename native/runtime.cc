@@ -39,6 +39,16 @@ void set_num_threads(int n) {
 
 int num_threads() { return omp_get_max_threads(); }
 
+// oneDNN's ISA values are sets of bits, each holding those of the ISAs it extends (avx2_vnni is not above avx512).
+bool has_avx512() {
+  static const bool has = [] {
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+    return (isa & avx512) == avx512;
+  }();
+  return has;
+}
+
 static float* f32_array_impl(const Napi::CallbackInfo& info, size_t index, size_t expected_length, const char* what,
                              bool nullable) {
   Napi::Value v = info[index];

@@ -42,6 +42,11 @@ int num_threads();
 
 // A function compiled twice, for AVX-512 CPUs and for any x86-64; the loader picks one for the CPU it runs on.
 #define NIN_AVX512_CLONE __attribute__((target_clones("avx512f", "default")))
+// The same with an AVX2 version too, for loops that run on hosts without AVX-512 as well (Winograd's transforms).
+#define NIN_VECTOR_CLONE __attribute__((target_clones("avx512f", "avx2", "default")))
+
+// Whether oneDNN runs its AVX-512 kernels here (asked once; DNNL_MAX_CPU_ISA can lower it).
+bool has_avx512();
 
 // Runs body(begin, end) on each OpenMP thread's contiguous share of [0, n): the loop inside can be a clone, which
 // an OpenMP region's outlined body cannot.

@@ -49,7 +49,7 @@ export interface MatMulDims {
 export type Compute = Float32Array | Uint16Array;
 
 export interface OneDnnAddon {
-  info(): { version: string; cpuIsa: number; threads: number; bf16: boolean };
+  info(): { version: string; cpuIsa: number; threads: number; bf16: boolean; winograd: boolean };
   setNumThreads(threads: number): void;
   // `bf16`: compute in bfloat16 (inputs rounded inside the kernel, float32 accumulation and outputs)
   /** y as a Uint16Array: written as bfloat16 (bf16 only) */

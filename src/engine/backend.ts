@@ -199,8 +199,11 @@ export function setNumThreads(threads: number): void {
   loadAddon().setNumThreads(threads);
 }
 
-/** oneDNN's version and thread count when the active backend is `onednn`; undefined on any other backend. */
-export function engineInfo(): { version: string; threads: number; bf16: boolean } | undefined {
+/**
+ * oneDNN's version and thread count when the active backend is `onednn`, whether the CPU has bf16, and whether fp32
+ * 3×3 and 5×5 convolutions run as Winograd (NIN_WINOGRAD=auto|on|off); undefined on any other backend.
+ */
+export function engineInfo(): { version: string; threads: number; bf16: boolean; winograd: boolean } | undefined {
   const backend = tf.backend();
   return backend instanceof OneDnnBackend ? backend.addon.info() : undefined;
 }

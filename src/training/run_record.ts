@@ -15,6 +15,8 @@ export interface RunRecord<Config = Record<string, unknown>> {
   versions: { nin: string; node: string; tfjs: string; onednn: string | undefined };
   backend: string;
   precision: Precision;
+  /** on onednn: whether fp32 3×3 and 5×5 convolutions ran as Winograd (NIN_WINOGRAD; their rounding differs) */
+  winograd?: boolean;
   /** the data files' sizes and SHA-256 sums */
   data: Record<string, { size: number; sha256: string }>;
   /** one per finished epoch */
@@ -59,6 +61,7 @@ export function runRecord<Config extends object>({
     },
     backend,
     precision: getPrecision(),
+    winograd: engineInfo()?.winograd,
     data: data.checksums(),
     epochs: trainer.summaries,
     updated: new Date().toISOString(),

@@ -14,6 +14,8 @@ export interface ConvCase {
   filter: [number, number, number, number];
   strides: number | [number, number];
   pad: Pad;
+  /** a case for Winograd's routes: compared at its precision (see kernels.test.ts), and run by winograd.test.ts */
+  winograd?: true;
 }
 
 export const convCases: ConvCase[] = [
@@ -70,6 +72,62 @@ export const convCases: ConvCase[] = [
     filter: [3, 3, 4, 5],
     strides: 1,
     pad: explicit(3),
+  },
+  // Winograd's tile sizes (native/winograd.cc: 3×3 and 5×5, stride 1, ≥ 16 channels each side; on CPUs without
+  // AVX-512 or with NIN_WINOGRAD=on): F(4,5) and F(3,5), F(3,3) and F(6,3); partial tiles, no or asymmetric
+  // padding, channels beyond one 64-wide block and not a multiple of 8, a batch that ends in a smaller chunk.
+  {
+    label: 'Winograd F(4,5): NiN 5x5 same on 7x7, C=16→24',
+    x: [3, 7, 7, 16],
+    filter: [5, 5, 16, 24],
+    strides: 1,
+    pad: 'same',
+    winograd: true,
+  },
+  {
+    label: 'Winograd F(3,5): 5x5 same on 6x6, batch 18 (two chunks), C=16→17',
+    x: [18, 6, 6, 16],
+    filter: [5, 5, 16, 17],
+    strides: 1,
+    pad: 'same',
+    winograd: true,
+  },
+  {
+    label: 'Winograd F(4,5): 5x5 valid 12x12 → 8x8, C=80→70',
+    x: [2, 12, 12, 80],
+    filter: [5, 5, 80, 70],
+    strides: 1,
+    pad: 'valid',
+    winograd: true,
+  },
+  {
+    label: 'Winograd F(3,3): NiN 3x3 same on 3x3, C=16→32',
+    x: [5, 3, 3, 16],
+    filter: [3, 3, 16, 32],
+    strides: 1,
+    pad: 'same',
+    winograd: true,
+  },
+  {
+    label: 'Winograd F(6,3): 3x3 same on 12x12, C=16→16',
+    x: [2, 12, 12, 16],
+    filter: [3, 3, 16, 16],
+    strides: 1,
+    pad: 'same',
+    winograd: true,
+  },
+  {
+    label: 'Winograd 3x3 explicit asymmetric pads [0,2]x[1,0], 10x9, C=16→20',
+    x: [2, 10, 9, 16],
+    filter: [3, 3, 16, 20],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [0, 2],
+      [1, 0],
+      [0, 0],
+    ],
+    winograd: true,
   },
   // 1×1 variants: stride 1 unpadded (filter gradient as a matmul), stride 2, padded, batch 1 with odd sizes.
   { label: '1x1/2 valid, C=12→7', x: [2, 13, 13, 12], filter: [1, 1, 12, 7], strides: 2, pad: 'valid' },
