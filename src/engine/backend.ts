@@ -158,8 +158,10 @@ export async function useBackend(
 ): Promise<void> {
   if (name === BACKEND_NAME) registerOnednnBackend();
   if (!(await tf.setBackend(name))) throw new Error(`TF.js could not initialise the '${name}' backend`);
-  if (name === BACKEND_NAME) setPrecision(precision);
-  else if (precision !== 'fp32') throw new Error(`precision ${precision} needs the onednn backend, not ${name}`);
+  if (name === BACKEND_NAME) {
+    engineInfo(); // reads the engine's settings: a bad NIN_WINOGRAD is an error here, before any work
+    setPrecision(precision);
+  } else if (precision !== 'fp32') throw new Error(`precision ${precision} needs the onednn backend, not ${name}`);
 }
 
 /** Whether this CPU computes bf16 natively (AVX512-BF16); false when the addon is unavailable. */
