@@ -3,7 +3,8 @@
 // primitives choose their own weight layout (format_tag::any): the small filter is reordered into it on each call,
 // which lets oneDNN pick its fast direct kernels instead of im2col + gemm. The last argument of each entry point
 // selects the precision (see precision.h): in bf16, x, dy and the filter are rounded to bfloat16 inside the kernel.
-// geometry: TF.js's Conv2DInfo (see geometry.h).
+// geometry: TF.js's Conv2DInfo (see geometry.h). In fp32 on CPUs without AVX-512, 3×3 and 5×5 convolutions at
+// stride 1 go to Winograd's algorithm instead (winograd.h), all three passes.
 #include <algorithm>
 
 #include "geometry.h"

@@ -78,23 +78,16 @@ constexpr Transform<M, R> make_transform() {
 template <int M, int R>
 inline constexpr Transform<M, R> kTransform = make_transform<M, R>();
 
-// Eight channels at once (one AVX2 register; two SSE ones; the clones choose). The helpers below are always
-// inlined, so the ABI of passing such a vector to a function, which GCC warns about without AVX, never applies.
+// Eight channels at once (one AVX2 register; two SSE ones; the clones choose). Vectors are moved to and from memory
+// through references (GCC notes that passing them by value has no stable ABI without AVX).
 typedef float Lanes __attribute__((vector_size(32)));
-#pragma GCC diagnostic ignored "-Wpsabi"
 
 template <class V>
-inline __attribute__((always_inline)) V load(const float* p) {
-  if constexpr (sizeof(V) == sizeof(float)) {
-    return *p;
-  } else {
-    V v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-  }
+inline __attribute__((always_inline)) void load(V& v, const float* p) {
+  __builtin_memcpy(&v, p, sizeof v);
 }
 template <class V>
-inline __attribute__((always_inline)) void store(float* p, V v) {
+inline __attribute__((always_inline)) void store(float* p, const V& v) {
   __builtin_memcpy(p, &v, sizeof v);
 }
 
@@ -110,7 +103,10 @@ inline __attribute__((always_inline)) void two_sided_lanes(const float (&left)[I
   for (int k = 0; k < K; ++k) {
     V row[L];
 #pragma GCC unroll 8
-    for (int l = 0; l < L; ++l) row[l] = in[k][l] == nullptr ? V{} : load<V>(in[k][l] + c);
+    for (int l = 0; l < L; ++l) {
+      row[l] = V{};
+      if (in[k][l] != nullptr) load(row[l], in[k][l] + c);
+    }
 #pragma GCC unroll 8
     for (int j = 0; j < J; ++j) {
       V sum{};
@@ -125,11 +121,12 @@ inline __attribute__((always_inline)) void two_sided_lanes(const float (&left)[I
 #pragma GCC unroll 8
     for (int j = 0; j < J; ++j) {
       if (out[i][j] == nullptr) continue;
-      V sum = accumulate ? load<V>(out[i][j] + c) : V{};
+      V sum{};
+      if (accumulate) load(sum, out[i][j] + c);
 #pragma GCC unroll 8
       for (int k = 0; k < K; ++k)
         if (left[i][k] != 0) sum += left[i][k] * tmp[k][j];
-      store<V>(out[i][j] + c, sum);
+      store(out[i][j] + c, sum);
     }
   }
 }
