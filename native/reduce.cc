@@ -4,13 +4,13 @@
 // the common case, one contiguous block of reduced axes ([outer, reduced, inner] once adjacent axes are merged,
 // e.g. the bias gradient over N, H, W), is a plain OpenMP loop here with double accumulators; other axis sets go to
 // oneDNN.
+#include "reduce.h"
+
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include "runtime.h"
 
 namespace nin {
 namespace {
@@ -161,6 +161,8 @@ Napi::Value ReduceKernel(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+void sum_rows(const float* x, int64_t rows, int64_t inner, float* y) { reduce_middle(Op::kSum, x, y, 1, rows, inner); }
 
 NIN_ENTRY_POINT("reduce", ReduceKernel);
 

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "reduce.h"
+
 namespace nin {
 namespace {
 
@@ -372,12 +374,6 @@ NIN_VECTOR_CLONE void input_gradient_transform(const Plan& pl, const float* dv, 
       });
 }
 
-// partial[o] += Σ dy[px][o] over the pixels [begin, end): one thread's share of the bias gradient.
-NIN_VECTOR_CLONE void bias_gradient_range(const float* dy, int64_t oc, int64_t begin, int64_t end, float* partial) {
-  for (int64_t px = begin; px < end; ++px)
-    for (int64_t o = 0; o < oc; ++o) partial[o] += dy[px * oc + o];
-}
-
 // Runs body(begin, end) over [0, n) in shares of whole 64-element blocks (a cache line of 16 floats, four times).
 template <class Body>
 void parallel_blocks(int64_t n, const Body& body) {
@@ -454,16 +450,7 @@ void winograd_backward_filter(const Geometry& g, const float* x, const float* dy
     run_products(pr.filter, pr.filter_pd, v, m, u);
   }
   parallel_blocks(g.c * g.oc, [&](int64_t b, int64_t e) { filter_gradient_transform(pl, u, b, e, dw); });
-  if (db == nullptr) return;
-  std::vector<float> partial(num_threads() * g.oc, 0.f);
-  parallel_ranges(g.n * g.oh * g.ow, [&](int64_t b, int64_t e) {
-    bias_gradient_range(dy, g.oc, b, e, partial.data() + omp_get_thread_num() * g.oc);
-  });
-  for (int64_t o = 0; o < g.oc; ++o) {
-    float sum = 0;
-    for (int t = 0; t < num_threads(); ++t) sum += partial[t * g.oc + o];
-    db[o] = sum;
-  }
+  if (db != nullptr) sum_rows(dy, g.n * g.oh * g.ow, g.oc, db);
 }
 
 }  // namespace nin

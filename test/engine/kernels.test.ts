@@ -155,6 +155,32 @@ describe('FusedConv2D (tf.fused.conv2d)', () => {
     );
   });
 
+  // The bias and ReLU inside Winograd's output transform, and its bias gradient (run by winograd.test.ts with
+  // NIN_WINOGRAD=on and off): NiN's 5×5 layer in small as the models run it, one FusedConv2D kernel whose gradient
+  // (the engine's, src/engine/gradients/FusedConv2D_grad.ts) takes the filter and bias gradients from one call.
+  it('Winograd: FusedConv2D bias + ReLU, forward and gradients (dx, dfilter, dbias), 5x5 on 7x7, C=16→24', async () => {
+    const shape: [number, number, number, number] = [3, 7, 7, 16],
+      filter: [number, number, number, number] = [5, 5, 16, 24];
+    const x = values(shape, 31),
+      w = values(filter, 32, -0.5, 0.5),
+      b = values([24], 33),
+      dy = values([3, 7, 7, 24], 34);
+    await compareBoth(
+      'Winograd fused conv',
+      () => {
+        const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' };
+        const f = (a: tf.Tensor, k: tf.Tensor, c: tf.Tensor) =>
+          tf.engine().runKernel(tf.FusedConv2D, { x: a, filter: k, bias: c }, attrs) as tf.Tensor;
+        const inputs = [tf.tensor4d(x, shape), tf.tensor4d(w, filter), tf.tensor1d(b)] as const;
+        const [dx, dw, db] = tf.grads(f)([...inputs], tf.tensor4d(dy, [3, 7, 7, 24]));
+        return [f(...inputs), dx!, dw!, db!];
+      },
+      WINOGRAD,
+      ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter'],
+      ['y', 'dx', 'dfilter', 'dbias'],
+    );
+  });
+
   it('bias + linear, stride 2 valid, and a bias of shape [1,1,1,OC]', async () => {
     await compareBoth(
       'fused conv linear',
