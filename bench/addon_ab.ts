@@ -1,8 +1,8 @@
 // `npm run build && node dist/bench/addon_ab.js --baseline OLD.node [--candidate NEW.node] [--size 67] [--batch 128]
 //   [--precision fp32] [--reps 20] [--json]`
-// Two builds of the native addon, convolution by convolution, in one process. It records the convolution calls of
-// NiN's training step (the Trainer's kernels on the onednn backend, as bench/conv_roofline.ts does), then replays
-// each distinct call on both builds with the same random arrays, the two builds alternating call by call, so that
+// Two builds of the native addon, call by call, in one process. It records the convolution and max-pool gradient
+// calls of NiN's training step (the Trainer's kernels on the onednn backend, as bench/conv_roofline.ts does), then
+// replays each distinct call on both builds with the same random arrays, the two builds alternating call by call, so that
 // a shared machine's drift hits both alike; per call the median of `reps` timings. A change to native/ is measured
 // by building the addon before it (e.g. `git stash && node scripts/build-addon.mjs && cp build/Release/onednn.node
 // /tmp/old.node && git stash pop && node scripts/build-addon.mjs`) and running this with --baseline /tmp/old.node. Both builds must link the same
@@ -17,7 +17,7 @@ import { NiN } from '../src/model/nin.js';
 import { mulberry32 } from '../src/util/seeded_random.js';
 import { median } from '../src/training/stats.js';
 import { syntheticBatch, trainStep } from '../src/training/throughput.js';
-import { type ConvCall, convLabel, profileKernels } from './kernel_profile.js';
+import { type ConvCall, convLabel, type PoolGradCall, profileKernels } from './kernel_profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,11 +54,13 @@ await useBackend('onednn', { precision });
 const model = new NiN({ resize: size, lr: 0.05, seed: 0 });
 const step = trainStep(model, syntheticBatch(batch, size, model.numClasses), model.configureOptimizers());
 step();
-const { convolutions } = profileKernels('onednn', step);
+const { convolutions, maxPoolGradients } = profileKernels('onednn', step);
 
 /** One distinct call: its arrays, and how to run it on a build into that build's outputs. */
 interface Replay {
-  call: ConvCall;
+  direction: string;
+  geometry: string;
+  kernel: string;
   count: number;
   run: (addon: OneDnnAddon, outputs: Float32Array[]) => void;
   outputs: () => Float32Array[];
@@ -67,6 +69,7 @@ const random = mulberry32(1);
 const filled = (n: number) => Float32Array.from({ length: n }, () => random() - 0.5);
 function replay(call: ConvCall): Omit<Replay, 'count'> {
   const g = call.info;
+  const call_ = { direction: call.direction, geometry: convLabel(g), kernel: call.kernel };
   const src = g.batchSize * g.inHeight * g.inWidth * g.inChannels,
     dst = g.batchSize * g.outHeight * g.outWidth * g.outChannels,
     weights = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
@@ -76,7 +79,7 @@ function replay(call: ConvCall): Omit<Replay, 'count'> {
         w = filled(weights),
         b = call.fused?.bias ? filled(g.outChannels) : null;
       return {
-        call,
+        ...call_,
         outputs: () => [new Float32Array(dst)],
         run: (a, [y]) => a.conv2d(x, w, b, y!, g, call.fused?.relu ?? false, bf16),
       };
@@ -85,7 +88,7 @@ function replay(call: ConvCall): Omit<Replay, 'count'> {
       const dy = filled(dst),
         w = filled(weights);
       return {
-        call,
+        ...call_,
         outputs: () => [new Float32Array(src)],
         run: (a, [dx]) => a.conv2dBackpropInput(dy, w, dx!, g, bf16),
       };
@@ -95,7 +98,7 @@ function replay(call: ConvCall): Omit<Replay, 'count'> {
         dy = filled(dst),
         withBias = call.kernel === CONV2D_BACKPROP_FILTER_BIAS;
       return {
-        call,
+        ...call_,
         outputs: () => [new Float32Array(weights), ...(withBias ? [new Float32Array(g.outChannels)] : [])],
         run: (a, [dw, db]) => a.conv2dBackpropFilter(x, dy, dw!, g, db ?? null, bf16),
       };
@@ -103,13 +106,29 @@ function replay(call: ConvCall): Omit<Replay, 'count'> {
   }
 }
 
+/** A max-pool gradient: dy, and x with random values (so ties, as after a ReLU, are rare). */
+function replayPoolGradient(call: PoolGradCall): Omit<Replay, 'count'> {
+  const g = call.info;
+  const dy = filled(g.batchSize * g.outHeight * g.outWidth * g.outChannels),
+    x = filled(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+  return {
+    direction: 'max-pool gradient',
+    geometry: `${g.inHeight}×${g.inWidth}×${g.inChannels} → ${g.outHeight}×${g.outWidth}, ${g.filterHeight}×${g.filterWidth}/${g.strideHeight}`,
+    kernel: 'MaxPoolGrad',
+    outputs: () => [new Float32Array(x.length)],
+    run: (a, [dx]) => a.pool2dGrad('max', dy, x, dx!, g),
+  };
+}
+
 const replays = new Map<string, Replay>();
-for (const c of convolutions) {
-  const key = `${c.kernel} ${JSON.stringify(c.info)} ${JSON.stringify(c.fused)}`;
+const add = (key: string, make: () => Omit<Replay, 'count'>) => {
   const r = replays.get(key);
   if (r) r.count++;
-  else replays.set(key, { ...replay(c), count: 1 });
-}
+  else replays.set(key, { ...make(), count: 1 });
+};
+for (const c of convolutions) add(`${c.kernel} ${JSON.stringify(c.info)} ${JSON.stringify(c.fused)}`, () => replay(c));
+// bf16 runs max-pool gradients on bfloat16 storage, which this replay (float32 arrays) does not reach
+if (!bf16) for (const p of maxPoolGradients) add(`MaxPoolGrad ${JSON.stringify(p.info)}`, () => replayPoolGradient(p));
 
 interface Row {
   direction: string;
@@ -146,9 +165,9 @@ for (const r of replays.values()) {
   const baselineMs = median(ms.baseline),
     candidateMs = median(ms.candidate);
   rows.push({
-    direction: r.call.direction,
-    geometry: convLabel(r.call.info),
-    kernel: r.call.kernel,
+    direction: r.direction,
+    geometry: r.geometry,
+    kernel: r.kernel,
     calls_per_step: r.count,
     baseline_ms: baselineMs,
     candidate_ms: candidateMs,
@@ -156,7 +175,12 @@ for (const r of replays.values()) {
     max_relative_difference: scale > 0 ? diff / scale : diff,
   });
 }
-const total = (k: 'baseline_ms' | 'candidate_ms') => rows.reduce((s, r) => s + r[k] * r.calls_per_step, 0);
+const total = (k: 'baseline_ms' | 'candidate_ms', pooling: boolean) =>
+  rows.filter((r) => (r.kernel === 'MaxPoolGrad') === pooling).reduce((s, r) => s + r[k] * r.calls_per_step, 0);
+const perStep = (pooling: boolean) => ({
+  baseline: total('baseline_ms', pooling),
+  candidate: total('candidate_ms', pooling),
+});
 const summary = {
   size,
   batch,
@@ -165,12 +189,16 @@ const summary = {
   baseline: values.baseline,
   candidate: candidateName,
   rows,
-  convolutions_per_step_ms: { baseline: total('baseline_ms'), candidate: total('candidate_ms') },
+  convolutions_per_step_ms: perStep(false),
+  max_pool_gradients_per_step_ms: perStep(true),
 };
 if (values.json) {
   console.log(JSON.stringify(summary, null, 2));
 } else {
-  console.log(`NiN's training-step convolutions at ${size}×${size}, batch ${batch}, ${precision}: two addon builds`);
+  console.log(
+    `NiN's training-step convolutions and max-pool gradients at ${size}×${size}, batch ${batch}, ${precision}: ` +
+      'two addon builds',
+  );
   console.log(`baseline ${values.baseline}; candidate ${candidateName}; median of ${reps} alternating calls\n`);
   console.log(
     '| computation | geometry (per image) | kernel | baseline ms | candidate ms | speedup | max rel. difference |',
@@ -181,9 +209,13 @@ if (values.json) {
       `| ${r.direction} | ${r.geometry} | ${r.kernel} | ${r.baseline_ms.toFixed(2)} | ${r.candidate_ms.toFixed(2)} | ` +
         `${r.speedup.toFixed(2)}× | ${r.max_relative_difference.toExponential(1)} |`,
     );
-  const { baseline, candidate } = summary.convolutions_per_step_ms;
-  console.log(
-    `| all convolutions of a step | | | **${baseline.toFixed(1)}** | **${candidate.toFixed(1)}** | ` +
-      `**${(baseline / candidate).toFixed(2)}×** | |`,
-  );
+  for (const [label, { baseline, candidate }] of [
+    ['all convolutions of a step', summary.convolutions_per_step_ms],
+    ['all max-pool gradients of a step', summary.max_pool_gradients_per_step_ms],
+  ] as const)
+    if (baseline > 0)
+      console.log(
+        `| ${label} | | | **${baseline.toFixed(1)}** | **${candidate.toFixed(1)}** | ` +
+          `**${(baseline / candidate).toFixed(2)}×** | |`,
+      );
 }

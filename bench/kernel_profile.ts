@@ -1,13 +1,16 @@
 // Per-kernel time of a piece of work on a TF.js backend: every kernel of the backend wrapped with a timer while
 // `work` runs, then restored. Convolution calls are also kept one by one with their arithmetic (multiply-adds × 2),
-// so their time can be read as a rate. Used by nin_worker.ts (--profile) and conv_roofline.ts.
+// so their time can be read as a rate, and max-pool gradient calls with their geometry. Used by nin_worker.ts
+// (--profile), conv_roofline.ts and addon_ab.ts.
 import * as tf from '@tensorflow/tfjs';
 import {
+  backend_util,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   FusedConv2D,
   type KernelConfig,
+  MaxPoolGrad,
   type NamedAttrMap,
   type NamedTensorInfoMap,
 } from '@tensorflow/tfjs-core';
@@ -39,7 +42,25 @@ export interface ConvCall {
   ms: number;
 }
 
+/** A max-pool gradient's call: the pooling's geometry as TF.js computes it. */
+export interface PoolGradCall {
+  info: backend_util.Conv2DInfo;
+  ms: number;
+}
+
 type Conv2DAttrs = Parameters<typeof conv2DInfo>[2];
+
+/** MaxPoolGrad's geometry, as its kernels compute it from the input's shape and the attributes. */
+function maxPoolGradGeometry(inputs: NamedTensorInfoMap, attrs: NamedAttrMap): backend_util.Conv2DInfo {
+  const a = attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const shape = inputs.input!.shape as [number, number, number, number];
+  return backend_util.computePool2DInfo(shape, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+}
 
 /** The direction and geometry of a convolution kernel's call, or undefined for any other kernel. */
 function convGeometry(
@@ -96,14 +117,15 @@ export function convLabel(c: ReturnType<typeof conv2DInfo>): string {
   );
 }
 
-/** Runs `work` with every kernel of `backendName` timed; returns the totals per kernel (slowest first) and the
- * convolution calls in the order they ran. */
+/** Runs `work` with every kernel of `backendName` timed; returns the totals per kernel (slowest first), and the
+ * convolution and max-pool gradient calls in the order they ran. */
 export function profileKernels(
   backendName: string,
   work: () => void,
-): { totals: KernelTotal[]; convolutions: ConvCall[] } {
+): { totals: KernelTotal[]; convolutions: ConvCall[]; maxPoolGradients: PoolGradCall[] } {
   const totals = new Map<string, { calls: number; ms: number }>();
   const convolutions: ConvCall[] = [];
+  const maxPoolGradients: PoolGradCall[] = [];
   const originals: KernelConfig[] = tf.getKernelsForBackend(backendName);
   const rewrap = (configs: KernelConfig[]) =>
     configs.forEach((k) => {
@@ -121,6 +143,8 @@ export function profileKernels(
         e.calls++;
         e.ms += ms;
         totals.set(k.kernelName, e);
+        if (k.kernelName === MaxPoolGrad)
+          maxPoolGradients.push({ info: maxPoolGradGeometry(args.inputs, args.attrs ?? {}), ms });
         const conv = convGeometry(k.kernelName, args.inputs, args.attrs ?? {});
         if (conv) {
           const c = conv.info;
@@ -153,5 +177,6 @@ export function profileKernels(
   return {
     totals: [...totals.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms),
     convolutions,
+    maxPoolGradients,
   };
 }

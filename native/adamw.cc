@@ -29,7 +29,7 @@ struct AdamStep {
   }
 };
 
-NIN_AVX512_CLONE void adamw_range(const float* w, const float* g, const float* m, const float* v, float* w_out,
+NIN_VECTOR_CLONE void adamw_range(const float* w, const float* g, const float* m, const float* v, float* w_out,
                                   float* m_out, float* v_out, const AdamStep& s, int64_t begin, int64_t end) {
   const double b1 = s.beta1, b2 = s.beta2, one_b1 = 1 - s.beta1, one_b2 = 1 - s.beta2;
 #pragma omp simd

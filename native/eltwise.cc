@@ -47,10 +47,10 @@ inline void store(uint16_t* p, int64_t i, float v) {
                 : static_cast<uint16_t>((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
 }
 
-// One thread's share [begin, end), on CPUs without AVX512-BF16. Compiled twice: the x86-64 baseline vectorises
-// this loop only 4 floats wide, the clone for AVX-512 CPUs 16 wide.
+// One thread's share [begin, end), on CPUs without AVX512-BF16. Cloned: the x86-64 baseline vectorises this loop
+// only 4 floats wide, the AVX2 clone 8 wide and the AVX-512 one 16.
 template <class Dy, class Y, class Dx>
-NIN_AVX512_CLONE void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t begin, int64_t end) {
+NIN_VECTOR_CLONE void relu_grad_range(const Dy* dy, const Y* y, Dx* dx, int64_t begin, int64_t end) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i) {
     // a select, not a branch, so that the loop vectorises (the signs of y are random: a branch mispredicts)
@@ -153,8 +153,8 @@ inline uint32_t mix32(uint32_t x) {
   return x;
 }
 
-// Compiled twice, as relu_grad_range: the baseline has no vector 32-bit multiply.
-NIN_AVX512_CLONE void dropout_mask_range(float* mask, uint64_t threshold, float scale, uint32_t seed, int64_t begin,
+// Cloned as relu_grad_range: the baseline has no vector 32-bit multiply.
+NIN_VECTOR_CLONE void dropout_mask_range(float* mask, uint64_t threshold, float scale, uint32_t seed, int64_t begin,
                                          int64_t end) {
 #pragma omp simd
   for (int64_t i = begin; i < end; ++i)

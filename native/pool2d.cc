@@ -1,11 +1,17 @@
 // MaxPool, MaxPoolGrad, AvgPool and AvgPoolGrad on NHWC float32 tensors.
-// TF.js's MaxPoolGrad receives (dy, input, output) and no workspace, so the gradient re-runs the forward pooling
-// in training mode to obtain oneDNN's workspace (the argmax of each window) into a reused buffer: one extra
-// memory-bound pass, far cheaper than keeping a workspace alive per tensor behind TF.js's back.
+// TF.js's MaxPoolGrad receives (dy, input, output) and no workspace. In float32 it is one pass of our own: each
+// window's argmax found channel-vectorised and its dy added there, the way TF.js's cpu kernel picks it (the first
+// strictly largest value in row-major window order; NaN is never picked, and a window of only -inf and NaN passes
+// no gradient); oneDNN's gradient would need its forward pass run again in training mode for its workspace (on
+// NiN's three pools at 67 px and batch 128: bench/addon_ab.ts). In bfloat16 it is still oneDNN's, that way.
 // Average pooling excludes padding, as TensorFlow does. Max pooling also runs on bfloat16 arrays (all of one call's
 // arrays of one type): the bf16 precision's storage, whose maximum is exact.
 // geometry: TF.js's Conv2DInfo of the pooling (see geometry.h).
+#include <cmath>
+#include <cstring>
+
 #include "geometry.h"
+#include "lanes.h"
 #include "precision.h"
 
 namespace nin {
@@ -64,6 +70,55 @@ dt common_type(const Napi::Env& env, algorithm alg, std::initializer_list<TypedA
   return t;
 }
 
+// The max-pool gradient of channels [c, c + lanes of V) of image n: dx there is zeroed, then each window adds its
+// dy at its argmax. V is Lanes (I its LaneInts) or float (I int32_t) for the last channels.
+template <class V, class I>
+inline __attribute__((always_inline)) void max_pool_grad_lanes(const Geometry& g, const float* dy, const float* x,
+                                                               float* dx, int64_t n, int64_t c) {
+  const int64_t C = g.c, image = n * g.h * g.w;
+  for (int64_t p = 0; p < g.h * g.w; ++p) store(dx + (image + p) * C + c, V{});
+  for (int64_t oy = 0; oy < g.oh; ++oy) {
+    const int64_t y0 = std::max<int64_t>(0, oy * g.strides[0] - g.pad_l[0]),
+                  y1 = std::min(g.h, oy * g.strides[0] - g.pad_l[0] + g.kh);
+    for (int64_t ox = 0; ox < g.ow; ++ox) {
+      const int64_t x0 = std::max<int64_t>(0, ox * g.strides[1] - g.pad_l[1]),
+                    x1 = std::min(g.w, ox * g.strides[1] - g.pad_l[1] + g.kw);
+      V best = V{} - INFINITY, v;
+      I at = I{} - 1;
+      for (int64_t iy = y0; iy < y1; ++iy)
+        for (int64_t ix = x0; ix < x1; ++ix) {
+          load(v, x + (image + iy * g.w + ix) * C + c);
+          const auto larger = v > best;
+          best = larger ? v : best;
+          at = larger ? I{} + static_cast<int32_t>(iy * g.w + ix) : at;
+        }
+      V d, sum;
+      load(d, dy + ((n * g.oh + oy) * g.ow + ox) * C + c);
+      for (int64_t iy = y0; iy < y1; ++iy)
+        for (int64_t ix = x0; ix < x1; ++ix) {
+          float* p = dx + (image + iy * g.w + ix) * C + c;
+          load(sum, p);
+          sum += at == static_cast<int32_t>(iy * g.w + ix) ? d : V{};
+          store(p, sum);
+        }
+    }
+  }
+}
+
+// Items [begin, end) of (image, block of channels): no two items write the same dx element.
+NIN_VECTOR_CLONE void max_pool_grad_items(const Geometry& g, const float* dy, const float* x, float* dx, int64_t begin,
+                                          int64_t end) {
+  const int64_t blocks = (g.c + kLanes - 1) / kLanes;
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t n = item / blocks, c = item % blocks * kLanes;
+    if (c + kLanes <= g.c) {
+      max_pool_grad_lanes<Lanes, LaneInts>(g, dy, x, dx, n, c);
+    } else {
+      for (int64_t k = c; k < g.c; ++k) max_pool_grad_lanes<float, int32_t>(g, dy, x, dx, n, k);
+    }
+  }
+}
+
 // pool2d(kind, x: [N,H,W,C], y: [N,OH,OW,C] (written), geometry)
 Napi::Value Pool2D(const Napi::CallbackInfo& info) {
   const std::string kind = info[0].ToString();
@@ -95,6 +150,13 @@ Napi::Value Pool2DGrad(const Napi::CallbackInfo& info) {
     const TypedArray x = alg == algorithm::pooling_max ? typed_array_arg(info, 2, g.src_size(), "x") : dy;
     const TypedArray dx = typed_array_arg(info, 3, g.src_size(), "dx");
     const dt t = common_type(info.Env(), alg, {dy, x, dx});
+    if (alg == algorithm::pooling_max && t == dt::f32) {
+      parallel_ranges(g.n * ((g.c + kLanes - 1) / kLanes), [&](int64_t begin, int64_t end) {
+        max_pool_grad_items(g, static_cast<const float*>(dy.data), static_cast<const float*>(x.data),
+                            static_cast<float*>(dx.data), begin, end);
+      });
+      return;
+    }
     gv.insert(gv.end(), {static_cast<int64_t>(alg), static_cast<int64_t>(t)});
     Backward& b = cached<Backward>(key_of("pool_bwd", gv), [&] { return std::make_unique<Backward>(g, alg, t); });
     std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, memory(g.dst(t), cpu_engine(), dy.data)},

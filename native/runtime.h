@@ -40,9 +40,8 @@ class FlushDenormals {
 void set_num_threads(int n);
 int num_threads();
 
-// A function compiled twice, for AVX-512 CPUs and for any x86-64; the loader picks one for the CPU it runs on.
-#define NIN_AVX512_CLONE __attribute__((target_clones("avx512f", "default")))
-// The same with an AVX2 version too, for loops that run on hosts without AVX-512 as well (Winograd's transforms).
+// A function compiled three times, for AVX-512 CPUs, AVX2 CPUs and any x86-64; the loader picks one for the CPU it
+// runs on. (No FMA in any: binding.gyp keeps each product rounded, as JavaScript and TF.js's cpu kernels do.)
 #define NIN_VECTOR_CLONE __attribute__((target_clones("avx512f", "avx2", "default")))
 
 // Whether oneDNN runs its AVX-512 kernels here (asked once; DNNL_MAX_CPU_ISA can lower it).

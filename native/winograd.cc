@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "lanes.h"
 #include "reduce.h"
 
 namespace nin {
@@ -80,19 +81,6 @@ constexpr Transform<M, R> make_transform() {
 template <int M, int R>
 inline constexpr Transform<M, R> kTransform = make_transform<M, R>();
 
-// Eight channels at once (one AVX2 register; two SSE ones; the clones choose). Vectors are moved to and from memory
-// through references (GCC notes that passing them by value has no stable ABI without AVX).
-typedef float Lanes __attribute__((vector_size(32)));
-
-template <class V>
-inline __attribute__((always_inline)) void load(V& v, const float* p) {
-  __builtin_memcpy(&v, p, sizeof v);
-}
-template <class V>
-inline __attribute__((always_inline)) void store(float* p, const V& v) {
-  __builtin_memcpy(p, &v, sizeof v);
-}
-
 // out[i][j][c] = (or +=) Σ_k Σ_l left[i][k] · in[k][l][c] · right[j][l] for channels c in [c0, c0 + lanes of V).
 // The matrices are compile-time constants and the loops unrolled, so zero terms vanish and the sums stay in
 // registers.
@@ -145,9 +133,8 @@ inline __attribute__((always_inline)) void two_sided(const float (&left)[I][K], 
     for (int l = 0; l < L; ++l) ins[k][l] = in(k, l);
   for (int i = 0; i < I; ++i)
     for (int j = 0; j < J; ++j) outs[i][j] = out(i, j);
-  constexpr int64_t lanes = sizeof(Lanes) / sizeof(float);
   int64_t c = 0;
-  for (; c + lanes <= n; c += lanes) two_sided_lanes<Lanes>(left, right, ins, outs, c, accumulate);
+  for (; c + kLanes <= n; c += kLanes) two_sided_lanes<Lanes>(left, right, ins, outs, c, accumulate);
   for (; c < n; ++c) two_sided_lanes<float>(left, right, ins, outs, c, accumulate);
 }
 

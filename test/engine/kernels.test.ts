@@ -324,6 +324,35 @@ describe('MaxPool and MaxPoolGrad', () => {
       ['pool2dGrad'],
     );
   });
+
+  // TF.js's cpu picks the first value strictly above -inf: NaN is never the argmax, and a window holding only -inf
+  // and NaN passes no gradient at all. 11 channels: eight in one vector, three one by one.
+  it('NaN and -inf: the gradient skips NaN, and a window of only -inf and NaN passes none, as on cpu', async () => {
+    const shape: [number, number, number, number] = [2, 9, 9, 11];
+    const xv = values(shape, 37).map((v, i) => {
+      const [row, col] = [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9];
+      if (row < 3 && col < 3) return i % 2 === 0 ? Number.NEGATIVE_INFINITY : Number.NaN; // window (0, 0)
+      return i % 7 === 0 ? Number.NaN : v;
+    });
+    const r = await compareBoth(
+      'maxPool NaN and -inf',
+      () => {
+        const x = tf.tensor4d(xv, shape);
+        return tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 3, 2, 'valid'))(
+          x,
+          tf.tensor(values([2, 4, 4, 11], 38), [2, 4, 4, 11]),
+        );
+      },
+      POOL,
+      ['pool2dGrad'],
+    );
+    const dx = r.onednn[0]!.values;
+    for (let i = 0; i < dx.length; i++) {
+      const [row, col] = [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9];
+      if (row < 2 && col < 2) assert.equal(dx[i], 0, `dx[${i}]: window (0, 0) has no maximum`);
+      if (Number.isNaN(xv[i]!)) assert.equal(dx[i], 0, `dx[${i}]: x is NaN`);
+    }
+  });
 });
 
 /** Average pooling's true gradient, excluding padding from each window's count like the forward does. */
