@@ -23,6 +23,20 @@ dnnl::stream& cpu_stream() {
   return stream;
 }
 
+// Every signal but those a fault raises on the faulting thread itself (blocking those would kill the process).
+static const sigset_t& asynchronous_signals() {
+  static const sigset_t set = [] {
+    sigset_t s;
+    sigfillset(&s);
+    for (int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT}) sigdelset(&s, fault);
+    return s;
+  }();
+  return set;
+}
+
+BlockSignals::BlockSignals() { pthread_sigmask(SIG_BLOCK, &asynchronous_signals(), &saved_); }
+BlockSignals::~BlockSignals() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+
 FlushDenormals::FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero); }
 FlushDenormals::~FlushDenormals() { _mm_setcsr(saved_); }
 
@@ -32,8 +46,10 @@ void set_num_threads(int n) {
 #pragma omp parallel
   {
     // Denormal floats make oneDNN's kernels several times slower; the workers never run JavaScript.
-    if (static_cast<unsigned int>(omp_get_thread_num()) != master)
+    if (static_cast<unsigned int>(omp_get_thread_num()) != master) {
       _mm_setcsr(_mm_getcsr() | kFlushToZero | kDenormalsAreZero);
+      pthread_sigmask(SIG_BLOCK, &asynchronous_signals(), nullptr);
+    }
   }
 }
 
@@ -158,6 +174,7 @@ std::string key_of(const char* kind, const std::vector<int64_t>& numbers) {
 
 Napi::Value run_kernel(const Napi::CallbackInfo& info, const char* kernel, const std::function<void()>& body) {
   FlushDenormals ftz;
+  BlockSignals signals;
   try {
     body();
   } catch (const dnnl::error& e) {

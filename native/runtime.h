@@ -4,6 +4,7 @@
 
 #include <napi.h>
 #include <omp.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -36,7 +37,21 @@ class FlushDenormals {
   unsigned int saved_;
 };
 
-// Every OpenMP worker gets FTZ/DAZ; called at load time and whenever the thread count changes.
+// oneDNN 2.6's generated GEMM kernels (its matmuls, Winograd's batched products) point rsp into a heap buffer while
+// they run (uxlfoundation/oneDNN#4845, fixed in later releases): a signal handled on a thread inside one writes its
+// frame into the heap, and the process later aborts in free(). So a kernel runs with the asynchronous signals
+// blocked on the calling (JS) thread, to be delivered as it returns, and the OpenMP workers keep them blocked.
+class BlockSignals {
+ public:
+  BlockSignals();
+  ~BlockSignals();
+
+ private:
+  sigset_t saved_;
+};
+
+// Every OpenMP worker gets FTZ/DAZ and blocks the asynchronous signals (see BlockSignals); called at load time and
+// whenever the thread count changes.
 void set_num_threads(int n);
 int num_threads();
 
