@@ -308,21 +308,31 @@ describe('MaxPool and MaxPoolGrad', () => {
     });
   }
 
-  it('ties (e.g. after a ReLU): the gradient goes to the same element of each window as on cpu', async () => {
-    const shape: [number, number, number, number] = [2, 15, 15, 16];
-    const xv = values(shape, 33).map((v) => Math.max(0, Math.round(v * 2) / 2)); // many equal values, most 0
-    await compareBoth(
-      'maxPool ties',
+  /** 3/2 valid max pooling's gradient of x (values `xv`) for a random dy (seed `dySeed`) on both backends. */
+  const compareMaxPoolGradient = (
+    label: string,
+    xv: Float32Array,
+    shape: [number, number, number, number],
+    dySeed: number,
+  ) =>
+    compareBoth(
+      label,
       () => {
         const x = tf.tensor4d(xv, shape);
+        const dyShape = [shape[0], (shape[1] - 1) >> 1, (shape[2] - 1) >> 1, shape[3]];
         return tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 3, 2, 'valid'))(
           x,
-          tf.tensor(values([2, 7, 7, 16], 34), [2, 7, 7, 16]),
+          tf.tensor(values(dyShape, dySeed), dyShape),
         );
       },
       POOL,
       ['pool2dGrad'],
     );
+
+  it('ties (e.g. after a ReLU): the gradient goes to the same element of each window as on cpu', async () => {
+    const shape: [number, number, number, number] = [2, 15, 15, 16];
+    const xv = values(shape, 33).map((v) => Math.max(0, Math.round(v * 2) / 2)); // many equal values, most 0
+    await compareMaxPoolGradient('maxPool ties', xv, shape, 34);
   });
 
   // TF.js's cpu picks the first value strictly above -inf: NaN is never the argmax, and a window holding only -inf
@@ -334,18 +344,7 @@ describe('MaxPool and MaxPoolGrad', () => {
       if (row < 3 && col < 3) return i % 2 === 0 ? Number.NEGATIVE_INFINITY : Number.NaN; // window (0, 0)
       return i % 7 === 0 ? Number.NaN : v;
     });
-    const r = await compareBoth(
-      'maxPool NaN and -inf',
-      () => {
-        const x = tf.tensor4d(xv, shape);
-        return tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 3, 2, 'valid'))(
-          x,
-          tf.tensor(values([2, 4, 4, 11], 38), [2, 4, 4, 11]),
-        );
-      },
-      POOL,
-      ['pool2dGrad'],
-    );
+    const r = await compareMaxPoolGradient('maxPool NaN and -inf', xv, shape, 38);
     const dx = r.onednn[0]!.values;
     for (let i = 0; i < dx.length; i++) {
       const [row, col] = [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9];
