@@ -4,7 +4,7 @@
 // (--profile), conv_roofline.ts and addon_ab.ts.
 import * as tf from '@tensorflow/tfjs';
 import {
-  backend_util,
+  type backend_util,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -17,6 +17,7 @@ import {
 
 import { CONV2D_BACKPROP_FILTER_BIAS } from '../src/engine/custom_kernels.js';
 import { conv2DInfo } from '../src/engine/geometry.js';
+import { type PoolAttrs, poolInfo } from '../src/engine/kernels/pool2d_kernel.js';
 
 export interface KernelTotal {
   kernel: string;
@@ -49,18 +50,6 @@ export interface PoolGradCall {
 }
 
 type Conv2DAttrs = Parameters<typeof conv2DInfo>[2];
-
-/** MaxPoolGrad's geometry, as its kernels compute it from the input's shape and the attributes. */
-function maxPoolGradGeometry(inputs: NamedTensorInfoMap, attrs: NamedAttrMap): backend_util.Conv2DInfo {
-  const a = attrs as unknown as {
-    filterSize: [number, number] | number;
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const shape = inputs.input!.shape as [number, number, number, number];
-  return backend_util.computePool2DInfo(shape, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-}
 
 /** The direction and geometry of a convolution kernel's call, or undefined for any other kernel. */
 function convGeometry(
@@ -144,7 +133,7 @@ export function profileKernels(
         e.ms += ms;
         totals.set(k.kernelName, e);
         if (k.kernelName === MaxPoolGrad)
-          maxPoolGradients.push({ info: maxPoolGradGeometry(args.inputs, args.attrs ?? {}), ms });
+          maxPoolGradients.push({ info: poolInfo(args.inputs.input!.shape, args.attrs as unknown as PoolAttrs), ms });
         const conv = convGeometry(k.kernelName, args.inputs, args.attrs ?? {});
         if (conv) {
           const c = conv.info;

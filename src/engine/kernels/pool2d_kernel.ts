@@ -7,25 +7,30 @@ import type { PoolKind } from '../addon.js';
 import { hasPadding, isOneDnnPoolGeometry } from '../geometry.js';
 import { computeInput, computeOutput, deferredInput, f32, isFloat32, nativeKernel, output } from '../kernel_utils.js';
 
-type PoolAttrs = {
+export type PoolAttrs = {
   filterSize: [number, number] | number;
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
-/** The pooling geometry of an NHWC float32 input, or null when the native kernels do not take it. */
-function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo | null {
-  if (!isFloat32(x) || x.shape.length !== 4) return null;
+/** The geometry of a pooling of an NHWC input of `shape` with a pooling kernel's attributes, as TF.js computes it. */
+export function poolInfo(shape: readonly number[], attrs: PoolAttrs): backend_util.Conv2DInfo {
   const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
+  return backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
     filterSize,
     strides,
     1,
     pad,
     dimRoundingMode,
   );
+}
+
+/** The pooling geometry of an NHWC float32 input, or null when the native kernels do not take it. */
+function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo | null {
+  if (!isFloat32(x) || x.shape.length !== 4) return null;
+  const info = poolInfo(x.shape, attrs);
   return isOneDnnPoolGeometry(info) ? info : null;
 }
 
