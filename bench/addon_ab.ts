@@ -1,7 +1,7 @@
 // `npm run build && node dist/bench/addon_ab.js --baseline OLD.node [--candidate NEW.node] [--size 67] [--batch 128]
 //   [--precision fp32] [--reps 20] [--json]`
-// Two builds of the native addon, call by call, in one process. It records the convolution and max-pool gradient
-// calls of NiN's training step (the Trainer's kernels on the onednn backend, as bench/conv_roofline.ts does), then
+// Two builds of the native addon, call by call, in one process. It records the convolution and max-pooling (forward
+// and gradient) calls of NiN's training step (the Trainer's kernels on the onednn backend, as bench/conv_roofline.ts does), then
 // replays each distinct call on both builds with the same random arrays, the two builds alternating call by call, so that
 // a shared machine's drift hits both alike; per call the median of `reps` timings. A change to native/ is measured
 // by building the addon before it (e.g. `git stash && node scripts/build-addon.mjs && cp build/Release/onednn.node
@@ -10,6 +10,8 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
+import { MaxPool, MaxPoolGrad } from '@tensorflow/tfjs-core';
+
 import { CONV2D_BACKPROP_FILTER_BIAS } from '../src/engine/custom_kernels.js';
 import { loadAddon, type OneDnnAddon } from '../src/engine/addon.js';
 import { type Precision, useBackend } from '../src/engine/backend.js';
@@ -17,7 +19,7 @@ import { NiN } from '../src/model/nin.js';
 import { mulberry32 } from '../src/util/seeded_random.js';
 import { median } from '../src/training/stats.js';
 import { syntheticBatch, trainStep } from '../src/training/throughput.js';
-import { type ConvCall, convLabel, type PoolGradCall, profileKernels } from './kernel_profile.js';
+import { type ConvCall, convLabel, type MaxPoolCall, profileKernels } from './kernel_profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +56,7 @@ await useBackend('onednn', { precision });
 const model = new NiN({ resize: size, lr: 0.05, seed: 0 });
 const step = trainStep(model, syntheticBatch(batch, size, model.numClasses), model.configureOptimizers());
 step();
-const { convolutions, maxPoolGradients } = profileKernels('onednn', step);
+const { convolutions, maxPools } = profileKernels('onednn', step);
 
 /** One distinct call: its arrays, and how to run it on a build into that build's outputs. */
 interface Replay {
@@ -106,17 +108,19 @@ function replay(call: ConvCall): Omit<Replay, 'count'> {
   }
 }
 
-/** A max-pool gradient: dy, and x with random values (so ties, as after a ReLU, are rare). */
-function replayPoolGradient(call: PoolGradCall): Omit<Replay, 'count'> {
+/** A max pooling, forward or gradient: x with random values (so ties, as after a ReLU, are rare), and dy. */
+function replayMaxPool(call: MaxPoolCall): Omit<Replay, 'count'> {
   const g = call.info;
-  const dy = filled(g.batchSize * g.outHeight * g.outWidth * g.outChannels),
-    x = filled(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+  const x = filled(g.batchSize * g.inHeight * g.inWidth * g.inChannels),
+    y = g.batchSize * g.outHeight * g.outWidth * g.outChannels;
+  const forward = call.kernel === MaxPool;
+  const dy = forward ? undefined : filled(y);
   return {
-    direction: 'max-pool gradient',
+    direction: forward ? 'max pooling' : 'max-pool gradient',
     geometry: `${g.inHeight}×${g.inWidth}×${g.inChannels} → ${g.outHeight}×${g.outWidth}, ${g.filterHeight}×${g.filterWidth}/${g.strideHeight}`,
-    kernel: 'MaxPoolGrad',
-    outputs: () => [new Float32Array(x.length)],
-    run: (a, [dx]) => a.pool2dGrad('max', dy, x, dx!, g),
+    kernel: call.kernel,
+    outputs: () => [new Float32Array(forward ? y : x.length)],
+    run: dy ? (a, [dx]) => a.pool2dGrad('max', dy, x, dx!, g) : (a, [out]) => a.pool2d('max', x, out!, g),
   };
 }
 
@@ -127,8 +131,8 @@ const add = (key: string, make: () => Omit<Replay, 'count'>) => {
   else replays.set(key, { ...make(), count: 1 });
 };
 for (const c of convolutions) add(`${c.kernel} ${JSON.stringify(c.info)} ${JSON.stringify(c.fused)}`, () => replay(c));
-// bf16 runs max-pool gradients on bfloat16 storage, which this replay (float32 arrays) does not reach
-if (!bf16) for (const p of maxPoolGradients) add(`MaxPoolGrad ${JSON.stringify(p.info)}`, () => replayPoolGradient(p));
+// bf16 runs max pooling on bfloat16 storage, which this replay (float32 arrays) does not reach
+if (!bf16) for (const p of maxPools) add(`${p.kernel} ${JSON.stringify(p.info)}`, () => replayMaxPool(p));
 
 interface Row {
   direction: string;
@@ -175,8 +179,9 @@ for (const r of replays.values()) {
     max_relative_difference: scale > 0 ? diff / scale : diff,
   });
 }
+const isPooling = (r: Row) => r.kernel === MaxPool || r.kernel === MaxPoolGrad;
 const total = (k: 'baseline_ms' | 'candidate_ms', pooling: boolean) =>
-  rows.filter((r) => (r.kernel === 'MaxPoolGrad') === pooling).reduce((s, r) => s + r[k] * r.calls_per_step, 0);
+  rows.filter((r) => isPooling(r) === pooling).reduce((s, r) => s + r[k] * r.calls_per_step, 0);
 const perStep = (pooling: boolean) => ({
   baseline: total('baseline_ms', pooling),
   candidate: total('candidate_ms', pooling),
@@ -190,13 +195,13 @@ const summary = {
   candidate: candidateName,
   rows,
   convolutions_per_step_ms: perStep(false),
-  max_pool_gradients_per_step_ms: perStep(true),
+  max_pooling_per_step_ms: perStep(true),
 };
 if (values.json) {
   console.log(JSON.stringify(summary, null, 2));
 } else {
   console.log(
-    `NiN's training-step convolutions and max-pool gradients at ${size}×${size}, batch ${batch}, ${precision}: ` +
+    `NiN's training-step convolutions and max pooling at ${size}×${size}, batch ${batch}, ${precision}: ` +
       'two addon builds',
   );
   console.log(`baseline ${values.baseline}; candidate ${candidateName}; median of ${reps} alternating calls\n`);
@@ -211,7 +216,7 @@ if (values.json) {
     );
   for (const [label, { baseline, candidate }] of [
     ['all convolutions of a step', summary.convolutions_per_step_ms],
-    ['all max-pool gradients of a step', summary.max_pool_gradients_per_step_ms],
+    ['all max pooling of a step (forward and gradient)', summary.max_pooling_per_step_ms],
   ] as const)
     if (baseline > 0)
       console.log(

@@ -1,6 +1,6 @@
 // Per-kernel time of a piece of work on a TF.js backend: every kernel of the backend wrapped with a timer while
 // `work` runs, then restored. Convolution calls are also kept one by one with their arithmetic (multiply-adds × 2),
-// so their time can be read as a rate, and max-pool gradient calls with their geometry. Used by nin_worker.ts
+// so their time can be read as a rate, and max-pooling calls (forward and gradient) with their geometry. Used by nin_worker.ts
 // (--profile), conv_roofline.ts and addon_ab.ts.
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -10,6 +10,7 @@ import {
   Conv2DBackpropInput,
   FusedConv2D,
   type KernelConfig,
+  MaxPool,
   MaxPoolGrad,
   type NamedAttrMap,
   type NamedTensorInfoMap,
@@ -43,8 +44,9 @@ export interface ConvCall {
   ms: number;
 }
 
-/** A max-pool gradient's call: the pooling's geometry as TF.js computes it. */
-export interface PoolGradCall {
+/** A max pooling's call, forward or gradient: the pooling's geometry as TF.js computes it. */
+export interface MaxPoolCall {
+  kernel: typeof MaxPool | typeof MaxPoolGrad;
   info: backend_util.Conv2DInfo;
   ms: number;
 }
@@ -107,14 +109,14 @@ export function convLabel(c: ReturnType<typeof conv2DInfo>): string {
 }
 
 /** Runs `work` with every kernel of `backendName` timed; returns the totals per kernel (slowest first), and the
- * convolution and max-pool gradient calls in the order they ran. */
+ * convolution and max-pooling calls in the order they ran. */
 export function profileKernels(
   backendName: string,
   work: () => void,
-): { totals: KernelTotal[]; convolutions: ConvCall[]; maxPoolGradients: PoolGradCall[] } {
+): { totals: KernelTotal[]; convolutions: ConvCall[]; maxPools: MaxPoolCall[] } {
   const totals = new Map<string, { calls: number; ms: number }>();
   const convolutions: ConvCall[] = [];
-  const maxPoolGradients: PoolGradCall[] = [];
+  const maxPools: MaxPoolCall[] = [];
   const originals: KernelConfig[] = tf.getKernelsForBackend(backendName);
   const rewrap = (configs: KernelConfig[]) =>
     configs.forEach((k) => {
@@ -132,8 +134,10 @@ export function profileKernels(
         e.calls++;
         e.ms += ms;
         totals.set(k.kernelName, e);
-        if (k.kernelName === MaxPoolGrad)
-          maxPoolGradients.push({ info: poolInfo(args.inputs.input!.shape, args.attrs as unknown as PoolAttrs), ms });
+        if (k.kernelName === MaxPool || k.kernelName === MaxPoolGrad) {
+          const input = k.kernelName === MaxPool ? args.inputs.x! : args.inputs.input!;
+          maxPools.push({ kernel: k.kernelName, info: poolInfo(input.shape, args.attrs as unknown as PoolAttrs), ms });
+        }
         const conv = convGeometry(k.kernelName, args.inputs, args.attrs ?? {});
         if (conv) {
           const c = conv.info;
@@ -166,6 +170,6 @@ export function profileKernels(
   return {
     totals: [...totals.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms),
     convolutions,
-    maxPoolGradients,
+    maxPools,
   };
 }

@@ -1,11 +1,12 @@
 // MaxPool, MaxPoolGrad, AvgPool and AvgPoolGrad on NHWC float32 tensors.
-// TF.js's MaxPoolGrad receives (dy, input, output) and no workspace. In float32 it is one pass of our own: each
-// window's argmax found channel-vectorised and its dy added there, the way TF.js's cpu kernel picks it (the first
-// strictly largest value in row-major window order; NaN is never picked, and a window of only -inf and NaN passes
-// no gradient). oneDNN's gradient needs its forward pass run again in training mode for its workspace: this pass
-// is 2.65× faster on NiN's three pools at 67 px and batch 128 (bench/addon_ab.ts). In bfloat16 it is still oneDNN's.
-// Average pooling excludes padding, as TensorFlow does. Max pooling also runs on bfloat16 arrays (all of one call's
-// arrays of one type): the bf16 precision's storage, whose maximum is exact.
+// Max pooling in float32 is our own, forward and gradient, so that both take each window's maximum the way TF.js's
+// cpu kernel does (the first strictly largest value in row-major window order: NaN is never taken, and a window of
+// only -inf and NaN gives -inf, where oneDNN gives -FLT_MAX, and passes no gradient). TF.js's MaxPoolGrad receives
+// (dy, input, output) and no workspace: ours is one channel-vectorised pass that finds each window's argmax and adds
+// its dy there, where oneDNN's needs its forward run again in training mode for its workspace (2.65× faster on
+// NiN's three pools at 67 px and batch 128, bench/addon_ab.ts); the forward is 2.9× faster than oneDNN's there.
+// In bfloat16 both are oneDNN's. Average pooling excludes padding, as TensorFlow does. Max pooling also runs on
+// bfloat16 arrays (all of one call's arrays of one type): the bf16 precision's storage, whose maximum is exact.
 // geometry: TF.js's Conv2DInfo of the pooling (see geometry.h).
 #include <cmath>
 
@@ -69,32 +70,71 @@ dt common_type(const Napi::Env& env, algorithm alg, std::initializer_list<TypedA
   return t;
 }
 
+// The input rows and columns of output pixel (oy, ox)'s window, clipped to the image.
+struct Window {
+  int64_t y0, y1, x0, x1;
+  Window(const Geometry& g, int64_t oy, int64_t ox)
+      : y0(std::max<int64_t>(0, oy * g.strides[0] - g.pad_l[0])),
+        y1(std::min(g.h, oy * g.strides[0] - g.pad_l[0] + g.kh)),
+        x0(std::max<int64_t>(0, ox * g.strides[1] - g.pad_l[1])),
+        x1(std::min(g.w, ox * g.strides[1] - g.pad_l[1] + g.kw)) {}
+};
+
+// The window's maximum in channels [c, c + lanes of V) of `image` (its H×W×C values), as TF.js's cpu finds it:
+// the first value strictly above the largest so far in row-major order, from -inf, so NaN is never taken and a
+// window of only -inf and NaN gives -inf. `at`, when not null, gets that value's pixel in the image (-1 for none).
+// V is Lanes (I its LaneInts) or float (I int32_t) for the last channels; the maximum goes out through `best` (see
+// lanes.h).
+template <class V, class I>
+inline __attribute__((always_inline)) void window_max(const Geometry& g, const float* image, const Window& win,
+                                                      int64_t c, V& best, I* at) {
+  V v;
+  best = V{} - INFINITY;
+  if (at != nullptr) *at = I{} - 1;
+  for (int64_t iy = win.y0; iy < win.y1; ++iy)
+    for (int64_t ix = win.x0; ix < win.x1; ++ix) {
+      load(v, image + (iy * g.w + ix) * g.c + c);
+      const auto larger = v > best;
+      best = larger ? v : best;
+      if (at != nullptr) *at = larger ? I{} + static_cast<int32_t>(iy * g.w + ix) : *at;
+    }
+}
+
+// Max pooling of the output rows [begin, end) of the batch (row r: image r / OH, row r % OH), all channels.
+NIN_VECTOR_CLONE void max_pool_rows(const Geometry& g, const float* x, float* y, int64_t begin, int64_t end) {
+  for (int64_t r = begin; r < end; ++r) {
+    const int64_t n = r / g.oh, oy = r % g.oh;
+    const float* image = x + n * g.h * g.w * g.c;
+    for (int64_t ox = 0; ox < g.ow; ++ox) {
+      const Window win(g, oy, ox);
+      float* out = y + ((n * g.oh + oy) * g.ow + ox) * g.c;
+      int64_t c = 0;
+      Lanes best;
+      for (; c + kLanes <= g.c; c += kLanes) {
+        window_max<Lanes, LaneInts>(g, image, win, c, best, nullptr);
+        store(out + c, best);
+      }
+      for (; c < g.c; ++c) window_max<float, int32_t>(g, image, win, c, out[c], nullptr);
+    }
+  }
+}
+
 // The max-pool gradient of channels [c, c + lanes of V) of image n: dx there is zeroed, then each window adds its
-// dy at its argmax. V is Lanes (I its LaneInts) or float (I int32_t) for the last channels.
+// dy at its argmax (window_max's).
 template <class V, class I>
 inline __attribute__((always_inline)) void max_pool_grad_lanes(const Geometry& g, const float* dy, const float* x,
                                                                float* dx, int64_t n, int64_t c) {
   const int64_t C = g.c, image = n * g.h * g.w;
   for (int64_t p = 0; p < g.h * g.w; ++p) store(dx + (image + p) * C + c, V{});
   for (int64_t oy = 0; oy < g.oh; ++oy) {
-    const int64_t y0 = std::max<int64_t>(0, oy * g.strides[0] - g.pad_l[0]),
-                  y1 = std::min(g.h, oy * g.strides[0] - g.pad_l[0] + g.kh);
     for (int64_t ox = 0; ox < g.ow; ++ox) {
-      const int64_t x0 = std::max<int64_t>(0, ox * g.strides[1] - g.pad_l[1]),
-                    x1 = std::min(g.w, ox * g.strides[1] - g.pad_l[1] + g.kw);
-      V best = V{} - INFINITY, v;
-      I at = I{} - 1;
-      for (int64_t iy = y0; iy < y1; ++iy)
-        for (int64_t ix = x0; ix < x1; ++ix) {
-          load(v, x + (image + iy * g.w + ix) * C + c);
-          const auto larger = v > best;
-          best = larger ? v : best;
-          at = larger ? I{} + static_cast<int32_t>(iy * g.w + ix) : at;
-        }
-      V d, sum;
+      const Window win(g, oy, ox);
+      I at;
+      V best, d, sum;
+      window_max<V, I>(g, x + image * C, win, c, best, &at);
       load(d, dy + ((n * g.oh + oy) * g.ow + ox) * C + c);
-      for (int64_t iy = y0; iy < y1; ++iy)
-        for (int64_t ix = x0; ix < x1; ++ix) {
+      for (int64_t iy = win.y0; iy < win.y1; ++iy)
+        for (int64_t ix = win.x0; ix < win.x1; ++ix) {
           float* p = dx + (image + iy * g.w + ix) * C + c;
           load(sum, p);
           sum += at == static_cast<int32_t>(iy * g.w + ix) ? d : V{};
@@ -128,6 +168,12 @@ Napi::Value Pool2D(const Napi::CallbackInfo& info) {
     const TypedArray x = typed_array_arg(info, 1, g.src_size(), "x");
     const TypedArray y = typed_array_arg(info, 2, g.dst_size(), "y");
     const dt t = common_type(info.Env(), alg, {x, y});
+    if (alg == algorithm::pooling_max && t == dt::f32) {
+      parallel_ranges(g.n * g.oh, [&](int64_t begin, int64_t end) {
+        max_pool_rows(g, static_cast<const float*>(x.data), static_cast<float*>(y.data), begin, end);
+      });
+      return;
+    }
     gv.insert(gv.end(), {static_cast<int64_t>(alg), static_cast<int64_t>(t)});
     Forward& f = cached<Forward>(key_of("pool_fwd", gv),
                                  [&] { return std::make_unique<Forward>(g, alg, prop_kind::forward_inference, t); });

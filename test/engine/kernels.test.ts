@@ -335,22 +335,44 @@ describe('MaxPool and MaxPoolGrad', () => {
     await compareMaxPoolGradient('maxPool ties', xv, shape, 34);
   });
 
-  // TF.js's cpu picks the first value strictly above -inf: NaN is never the argmax, and a window holding only -inf
-  // and NaN passes no gradient at all. 11 channels: eight in one vector, three one by one.
+  // TF.js's cpu takes the first value strictly above -inf: NaN is never the maximum, and a window holding only -inf
+  // and NaN (window (0, 0) here) gives -inf and passes no gradient at all. 11 channels: eight in one vector, three
+  // one by one.
+  const nanShape: [number, number, number, number] = [2, 9, 9, 11];
+  const pixelOf = (i: number) => [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9] as const;
+  const withNaN = values(nanShape, 37).map((v, i) => {
+    const [row, col] = pixelOf(i);
+    if (row < 3 && col < 3) return i % 2 === 0 ? Number.NEGATIVE_INFINITY : Number.NaN;
+    return i % 7 === 0 ? Number.NaN : v;
+  });
+
+  it('NaN and -inf: max pooling skips NaN, and a window of only -inf and NaN gives -inf, as on cpu', async () => {
+    const r = await compareBoth(
+      'maxPool NaN and -inf',
+      () => tf.maxPool(tf.tensor4d(withNaN, nanShape), 3, 2, 'valid'),
+      POOL,
+      ['pool2d'],
+    );
+    const y = r.onednn[0]!.values;
+    for (let c = 0; c < 11; c++) assert.equal(y[c], Number.NEGATIVE_INFINITY, `channel ${c} of window (0, 0)`);
+    assert.ok(!Array.from(y).some(Number.isNaN), 'no NaN comes out');
+  });
+
   it('NaN and -inf: the gradient skips NaN, and a window of only -inf and NaN passes none, as on cpu', async () => {
-    const shape: [number, number, number, number] = [2, 9, 9, 11];
-    const xv = values(shape, 37).map((v, i) => {
-      const [row, col] = [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9];
-      if (row < 3 && col < 3) return i % 2 === 0 ? Number.NEGATIVE_INFINITY : Number.NaN; // window (0, 0)
-      return i % 7 === 0 ? Number.NaN : v;
-    });
-    const r = await compareMaxPoolGradient('maxPool NaN and -inf', xv, shape, 38);
+    const r = await compareMaxPoolGradient('maxPool NaN and -inf', withNaN, nanShape, 38);
     const dx = r.onednn[0]!.values;
     for (let i = 0; i < dx.length; i++) {
-      const [row, col] = [Math.floor(i / (9 * 11)) % 9, Math.floor(i / 11) % 9];
+      const [row, col] = pixelOf(i);
       if (row < 2 && col < 2) assert.equal(dx[i], 0, `dx[${i}]: window (0, 0) has no maximum`);
-      if (Number.isNaN(xv[i]!)) assert.equal(dx[i], 0, `dx[${i}]: x is NaN`);
+      if (Number.isNaN(withNaN[i]!)) assert.equal(dx[i], 0, `dx[${i}]: x is NaN`);
     }
+  });
+
+  it("a 1×1 window that keeps the shape returns the input as it is, NaN included (cpu's identity)", async () => {
+    const r = await onBoth(() => tf.maxPool(tf.tensor4d(withNaN, nanShape), 1, 1, 'valid'));
+    assertNotNative(r, ['pool2d'], 'maxPool 1×1');
+    assertBothClose(r, POOL, 'maxPool 1×1');
+    assert.deepEqual(Array.from(r.onednn[0]!.values), Array.from(withNaN));
   });
 });
 

@@ -27,11 +27,16 @@ export function poolInfo(shape: readonly number[], attrs: PoolAttrs): backend_ut
   );
 }
 
-/** The pooling geometry of an NHWC float32 input, or null when the native kernels do not take it. */
+/**
+ * The pooling geometry of an NHWC float32 input, or null when the native kernels do not take it. A 1×1 window that
+ * keeps the shape is TF.js cpu's identity, which returns the input as it is (NaN included): the fallback does that.
+ */
 function nativePoolInfo(x: TensorInfo, attrs: PoolAttrs): backend_util.Conv2DInfo | null {
   if (!isFloat32(x) || x.shape.length !== 4) return null;
   const info = poolInfo(x.shape, attrs);
-  return isOneDnnPoolGeometry(info) ? info : null;
+  const identity =
+    info.filterHeight === 1 && info.filterWidth === 1 && info.inShape.every((d, i) => d === info.outShape[i]);
+  return isOneDnnPoolGeometry(info) && !identity ? info : null;
 }
 
 // x: [N, H, W, C] → [N, OH, OW, C]
