@@ -7,6 +7,7 @@
 // stride 1 go to Winograd's algorithm instead (winograd.h), all three passes.
 #include <algorithm>
 
+#include "filter_crop.h"
 #include "geometry.h"
 #include "precision.h"
 #include "winograd.h"
@@ -50,8 +51,8 @@ struct WeightsReorder {
     }
   }
 
-  memory in(float* user_data) {
-    memory u(user, cpu_engine(), user_data);
+  memory in(const float* user_data) {
+    memory u(user, cpu_engine(), const_cast<float*>(user_data));  // read only
     if (!needed) return u;
     memory p(preferred, cpu_engine(), buffer.ensure(preferred.get_size()));
     to_preferred.execute(cpu_stream(), u, p);
@@ -158,11 +159,14 @@ struct BackwardWeights {
 //        in bf16 only), geometry, relu, bf16)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2D", [&] {
-    const Geometry g = Geometry::from_arg(info, 4);
-    std::vector<int64_t> gv = g.key();
+    const Geometry given = Geometry::from_arg(info, 4);
     const Precision p = precision_arg(info, 6);
-    void* x = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
-    float* w = f32_array(info, 1, g.weights_size(), "filter");
+    void* x = compute_input_arg(info, 0, given.src_size(), p, 0, "x");
+    const float* w = f32_array(info, 1, given.weights_size(), "filter");
+    FilterCrop& crop = filter_crop_for(given);
+    const Geometry& g = crop.applies() ? crop.cropped() : given;
+    if (crop.applies()) w = crop.filter(w);
+    std::vector<int64_t> gv = g.key();
     float* b = f32_array_or_null(info, 2, g.oc, "bias");
     const TypedArray y = output_arg(info, 3, g.dst_size(), p, "y");
     const bool relu = info[5].ToBoolean();
@@ -187,12 +191,15 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
 //                     only), geometry, bf16)
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropInput", [&] {
-    const Geometry g = Geometry::from_arg(info, 3);
-    std::vector<int64_t> gv = g.key();
+    const Geometry given = Geometry::from_arg(info, 3);
     const Precision p = precision_arg(info, 4);
-    void* dy_in = compute_input_arg(info, 0, g.dst_size(), p, 0, "dy");
-    float* w = f32_array(info, 1, g.weights_size(), "filter");
-    const TypedArray dx = output_arg(info, 2, g.src_size(), p, "dx");
+    void* dy_in = compute_input_arg(info, 0, given.dst_size(), p, 0, "dy");
+    const float* w = f32_array(info, 1, given.weights_size(), "filter");
+    const TypedArray dx = output_arg(info, 2, given.src_size(), p, "dx");
+    FilterCrop& crop = filter_crop_for(given);
+    const Geometry& g = crop.applies() ? crop.cropped() : given;
+    if (crop.applies()) w = crop.filter(w);
+    std::vector<int64_t> gv = g.key();
     if (winograd_applies(g, p)) {
       winograd_backward_data(g, static_cast<const float*>(dy_in), w, static_cast<float*>(dx.data));
       return;
@@ -264,39 +271,50 @@ struct FilterGradientMatMul {
   }
 };
 
+// The filter (and bias, when db is not null) gradient of the convolution g.
+void filter_gradient(const Geometry& g, void* x_in, void* dy_in, float* dw, float* db, Precision p) {
+  std::vector<int64_t> gv = g.key();
+  if (winograd_applies(g, p)) {
+    winograd_backward_filter(g, static_cast<const float*>(x_in), static_cast<const float*>(dy_in), dw, db);
+    return;
+  }
+  gv.insert(gv.end(), {static_cast<int64_t>(p), db != nullptr});
+  if (filter_gradient_as_matmul(g, db != nullptr, p)) {
+    cached<FilterGradientMatMul>(key_of("conv_bwd_weights_matmul", gv), [&] {
+      return std::make_unique<FilterGradientMatMul>(g, db != nullptr, p);
+    }).execute(x_in, dy_in, dw, db);
+    return;
+  }
+  BackwardWeights& b = cached<BackwardWeights>(key_of("conv_bwd_weights", gv),
+                                               [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
+  memory diff_weights = b.weights.out(dw);
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(b.pd.src_desc(), cpu_engine(), x_in)},
+                                       {DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
+                                       {DNNL_ARG_DIFF_WEIGHTS, diff_weights},
+                                       {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}};
+  if (db != nullptr) args.emplace(DNNL_ARG_DIFF_BIAS, memory(g.bias(), cpu_engine(), db));
+  b.prim.execute(cpu_stream(), args);
+  b.weights.finish_out(diff_weights, dw);
+  cpu_stream().wait();
+}
+
 // conv2dBackpropFilter(x: [N,H,W,C], dy: [N,OH,OW,OC], dw: [KH,KW,C,OC] (written), geometry,
 //                      dbias: [OC] (written) | null, bf16)
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   return run_kernel(info, "Conv2DBackpropFilter", [&] {
-    const Geometry g = Geometry::from_arg(info, 3);
-    std::vector<int64_t> gv = g.key();
+    const Geometry given = Geometry::from_arg(info, 3);
     const Precision p = precision_arg(info, 5);
-    void* x_in = compute_input_arg(info, 0, g.src_size(), p, 0, "x");
-    void* dy_in = compute_input_arg(info, 1, g.dst_size(), p, 1, "dy");
-    float* dw = f32_array(info, 2, g.weights_size(), "dw");
-    float* db = f32_array_or_null(info, 4, g.oc, "dbias");
-    if (winograd_applies(g, p)) {
-      winograd_backward_filter(g, static_cast<const float*>(x_in), static_cast<const float*>(dy_in), dw, db);
-      return;
+    void* x_in = compute_input_arg(info, 0, given.src_size(), p, 0, "x");
+    void* dy_in = compute_input_arg(info, 1, given.dst_size(), p, 1, "dy");
+    float* dw_given = f32_array(info, 2, given.weights_size(), "dw");
+    float* db = f32_array_or_null(info, 4, given.oc, "dbias");
+    FilterCrop& crop = filter_crop_for(given);
+    if (crop.applies()) {
+      filter_gradient(crop.cropped(), x_in, dy_in, crop.gradient_buffer(), db, p);
+      crop.uncrop_gradient(dw_given);
+    } else {
+      filter_gradient(given, x_in, dy_in, dw_given, db, p);
     }
-    gv.insert(gv.end(), {static_cast<int64_t>(p), db != nullptr});
-    if (filter_gradient_as_matmul(g, db != nullptr, p)) {
-      cached<FilterGradientMatMul>(key_of("conv_bwd_weights_matmul", gv), [&] {
-        return std::make_unique<FilterGradientMatMul>(g, db != nullptr, p);
-      }).execute(x_in, dy_in, dw, db);
-      return;
-    }
-    BackwardWeights& b = cached<BackwardWeights>(
-        key_of("conv_bwd_weights", gv), [&] { return std::make_unique<BackwardWeights>(g, db != nullptr, p); });
-    memory diff_weights = b.weights.out(dw);
-    std::unordered_map<int, memory> args{{DNNL_ARG_SRC, memory(b.pd.src_desc(), cpu_engine(), x_in)},
-                                         {DNNL_ARG_DIFF_DST, memory(b.pd.diff_dst_desc(), cpu_engine(), dy_in)},
-                                         {DNNL_ARG_DIFF_WEIGHTS, diff_weights},
-                                         {DNNL_ARG_SCRATCHPAD, scratchpad_for(b.pd)}};
-    if (db != nullptr) args.emplace(DNNL_ARG_DIFF_BIAS, memory(g.bias(), cpu_engine(), db));
-    b.prim.execute(cpu_stream(), args);
-    b.weights.finish_out(diff_weights, dw);
-    cpu_stream().wait();
   });
 }
 

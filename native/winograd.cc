@@ -166,20 +166,23 @@ struct Plan {
   Buffer v, mm, u;  // V [α²][P][C] (or dV), M [α²][P][OC] (or dM), U [α²][C][OC] (or dU)
 
   struct Products {
-    matmul::primitive_desc forward_pd, data_pd, filter_pd;
-    matmul forward, data, filter;
+    matmul::primitive_desc forward_pd, data_pd, filter_pd, filter_first_pd;
+    matmul forward, data, filter, filter_first;
     Products(int64_t points, int64_t p, int64_t c, int64_t oc) {
       const memory::desc v({points, p, c}, dt::f32, dims{p * c, c, 1}), vt({points, c, p}, dt::f32, dims{p * c, 1, c}),
           u({points, c, oc}, dt::f32, dims{c * oc, oc, 1}), ut({points, oc, c}, dt::f32, dims{c * oc, 1, oc}),
           m({points, p, oc}, dt::f32, dims{p * oc, oc, 1});
       forward_pd = matmul::primitive_desc(matmul::desc(v, u, m), user_scratchpad_attr(), cpu_engine());
       data_pd = matmul::primitive_desc(matmul::desc(m, ut, v), user_scratchpad_attr(), cpu_engine());
-      primitive_attr accumulate = user_scratchpad_attr();  // dU += Vᵀ·dM over the chunks
+      // dU = Vᵀ·dM for the first chunk, then dU += Vᵀ·dM (a sum post-op) for the others: dU is not zeroed first
+      primitive_attr accumulate = user_scratchpad_attr();
       post_ops sum;
       sum.append_sum(1.f);
       accumulate.set_post_ops(sum);
       filter_pd = matmul::primitive_desc(matmul::desc(vt, m, u), accumulate, cpu_engine());
+      filter_first_pd = matmul::primitive_desc(matmul::desc(vt, m, u), user_scratchpad_attr(), cpu_engine());
       forward = matmul(forward_pd), data = matmul(data_pd), filter = matmul(filter_pd);
+      filter_first = matmul(filter_first_pd);
     }
   };
   std::unordered_map<int64_t, std::unique_ptr<Products>> products;  // by images in the chunk
@@ -426,7 +429,6 @@ void winograd_backward_data(const Geometry& g, const float* dy, const float* w, 
 void winograd_backward_filter(const Geometry& g, const float* x, const float* dy, float* dw, float* db) {
   Plan& pl = plan_for(g);
   float *v = pl.v_data(), *m = pl.m_data(), *u = pl.u_data();
-  std::fill(u, u + pl.points * g.c * g.oc, 0.f);
   for (int64_t n0 = 0; n0 < g.n; n0 += pl.chunk) {
     const int64_t images = std::min(pl.chunk, g.n - n0), p = images * pl.tiles;
     Plan::Products& pr = pl.products_for(images);
@@ -434,7 +436,10 @@ void winograd_backward_filter(const Geometry& g, const float* x, const float* dy
       input_transform(pl, x, n0, p, b, e, v);
       output_gradient_transform(pl, dy, n0, p, b, e, m);
     });
-    run_products(pr.filter, pr.filter_pd, v, m, u);
+    if (n0 == 0)
+      run_products(pr.filter_first, pr.filter_first_pd, v, m, u);
+    else
+      run_products(pr.filter, pr.filter_pd, v, m, u);
   }
   parallel_blocks(g.c * g.oc, [&](int64_t b, int64_t e) { filter_gradient_transform(pl, u, b, e, dw); });
   if (db != nullptr) sum_rows(dy, g.n * g.oh * g.ow, g.oc, db);

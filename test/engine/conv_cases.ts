@@ -73,6 +73,19 @@ export const convCases: ConvCase[] = [
     strides: 1,
     pad: explicit(3),
   },
+  // Filters larger than the padded map, so that some taps meet only padding for every output (native/filter_crop.h
+  // cuts them off): NiN's last block on its 1×1 map (67 to 95 px inputs), a 5×5 filter on 2×2, rows cut but not
+  // columns, and a strided one.
+  {
+    label: "NiN's last block: 3x3 'same' on a 1x1 map, C=24→10",
+    x: [3, 1, 1, 24],
+    filter: [3, 3, 24, 10],
+    strides: 1,
+    pad: 'same',
+  },
+  { label: '5x5/1 pad 2 on a 2x2 map, C=6→5', x: [2, 2, 2, 6], filter: [5, 5, 6, 5], strides: 1, pad: explicit(2) },
+  { label: "3x3/1 'same' on a 1x3 map, C=4→5", x: [2, 1, 3, 4], filter: [3, 3, 4, 5], strides: 1, pad: 'same' },
+  { label: '3x3/2 pad 1 on a 1x1 map, C=4→5', x: [2, 1, 1, 4], filter: [3, 3, 4, 5], strides: 2, pad: explicit(1) },
   // Winograd's tile sizes (native/winograd.cc: 3×3 and 5×5, stride 1, ≥ 16 channels each side; on CPUs without
   // AVX-512 or with NIN_WINOGRAD=on): F(4,5) and F(3,5), F(3,3) and F(6,3); partial tiles, no or asymmetric
   // padding, channels beyond one 64-wide block and not a multiple of 8, a batch that ends in a smaller chunk.
