@@ -5,6 +5,7 @@
 // selects the precision (see precision.h): in bf16, x, dy and the filter are rounded to bfloat16 inside the kernel.
 // geometry: TF.js's Conv2DInfo (see geometry.h). In fp32 on CPUs without AVX-512, 3×3 and 5×5 convolutions at
 // stride 1 go to Winograd's algorithm instead (winograd.h), all three passes.
+// Filter taps that meet only padding for every output are cut off first (filter_crop.h), in all three passes.
 #include <algorithm>
 
 #include "filter_crop.h"

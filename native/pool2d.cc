@@ -4,7 +4,7 @@
 // only -inf and NaN gives -inf, where oneDNN gives -FLT_MAX, and passes no gradient). TF.js's MaxPoolGrad receives
 // (dy, input, output) and no workspace: ours is one channel-vectorised pass that finds each window's argmax and adds
 // its dy there, where oneDNN's needs its forward run again in training mode for its workspace (2.65× faster on
-// NiN's three pools at 67 px and batch 128, bench/addon_ab.ts); the forward is 2.9× faster than oneDNN's there.
+// NiN's three pools at 67 px and batch 128, bench/addon_ab.ts); the forward is 2.5–2.9× faster than oneDNN's there.
 // In bfloat16 both are oneDNN's. Average pooling excludes padding, as TensorFlow does. Max pooling also runs on
 // bfloat16 arrays (all of one call's arrays of one type): the bf16 precision's storage, whose maximum is exact.
 // geometry: TF.js's Conv2DInfo of the pooling (see geometry.h).
