@@ -311,7 +311,7 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     float* db = f32_array_or_null(info, 4, given.oc, "dbias");
     FilterCrop& crop = filter_crop_for(given);
     if (crop.applies()) {
-      filter_gradient(crop.cropped(), x_in, dy_in, crop.gradient_buffer(), db, p);
+      filter_gradient(crop.cropped(), x_in, dy_in, crop.cut_buffer(), db, p);
       crop.uncrop_gradient(dw_given);
     } else {
       filter_gradient(given, x_in, dy_in, dw_given, db, p);

@@ -35,7 +35,7 @@ FilterCrop::FilterCrop(const Geometry& g) : g_(g), cropped_(g) {
 }
 
 const float* FilterCrop::filter(const float* w) {
-  float* out = gradient_buffer();
+  float* out = cut_buffer();
   const int64_t slab = g_.c * g_.oc;  // one tap's C×OC weights, contiguous in HWIO
   for (int64_t a = 0; a < cropped_.kh; ++a)
     for (int64_t b = 0; b < cropped_.kw; ++b)
@@ -43,13 +43,11 @@ const float* FilterCrop::filter(const float* w) {
   return out;
 }
 
-float* FilterCrop::gradient_buffer() {
-  return static_cast<float*>(buffer_.ensure(cropped_.weights_size() * sizeof(float)));
-}
+float* FilterCrop::cut_buffer() { return static_cast<float*>(buffer_.ensure(cropped_.weights_size() * sizeof(float))); }
 
 void FilterCrop::uncrop_gradient(float* dw) {
   const int64_t slab = g_.c * g_.oc;
-  const float* cut = gradient_buffer();
+  const float* cut = cut_buffer();
   std::fill(dw, dw + g_.weights_size(), 0.f);
   for (int64_t a = 0; a < cropped_.kh; ++a)
     for (int64_t b = 0; b < cropped_.kw; ++b)

@@ -17,12 +17,12 @@ class FilterCrop {
   bool applies() const { return applies_; }
   // The convolution with the cut filter.
   const Geometry& cropped() const { return cropped_; }
-  // The kept taps of the HWIO filter w, in a buffer of this crop's.
+  // This crop's buffer for a cut HWIO filter: the weights filter() copies there, or the gradient that a filter
+  // gradient of cropped() writes there for uncrop_gradient().
+  float* cut_buffer();
+  // The kept taps of the HWIO filter w, copied into cut_buffer().
   const float* filter(const float* w);
-  // A buffer for the cut filter's gradient (HWIO).
-  float* gradient_buffer();
-  // dw (the whole HWIO filter's gradient) = the cut filter's gradient, from gradient_buffer(), at its taps; 0 at
-  // the others.
+  // dw (the whole HWIO filter's gradient) = the cut filter's gradient in cut_buffer() at its taps; 0 at the others.
   void uncrop_gradient(float* dw);
 
  private:
