@@ -4,7 +4,8 @@
 // each final model with `nin eval` (test accuracy with and without flip test-time augmentation, dead classes,
 // classes never predicted) and writes and prints the table: per seed, mean ± standard deviation, min, wall time.
 // Resumable: a run whose record has all its epochs is only evaluated again, an interrupted one continues with
-// `nin train --resume` (exactly where its newest checkpoint left it), so rerun the same command after a stop.
+// `nin train --resume` (exactly where its newest checkpoint left it), so rerun the same command after a stop (Ctrl-C
+// stops the run in progress with a checkpoint, then the study).
 //
 // A recipe is a preset with optional changes, `robust:flip=off,translate=0` (the `nin train` options without
 // their dashes), so an ablation is a list of them. `fp32-avx2` is fp32 with oneDNN held to its AVX2 kernels
@@ -21,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { SIGNAL_EXIT_CODES } from '../src/cli/stop_on_signals.js';
 import type { EpochSummary } from '../src/training/trainer_state.js';
 import { formatDuration } from '../src/util/progress_bar.js';
 import { mean, pairedDifferences, pct, sd } from './summary.js';
@@ -89,6 +91,11 @@ function epochsOf(dir: string): EpochSummary[] {
   return existsSync(record) ? (JSON.parse(readFileSync(record, 'utf8')) as { epochs: EpochSummary[] }).epochs : [];
 }
 
+// Ctrl-C in a terminal reaches the `nin` command in progress too (one process group): it stops after its current
+// step, writes a checkpoint and exits with 130. The study waits for that instead of dying first, then says how to go on.
+process.on('SIGINT', () => {});
+const stoppedBySignal = new Set(Object.values(SIGNAL_EXIT_CODES));
+
 function run(args: string[], env: NodeJS.ProcessEnv, capture = false): string {
   const r = spawnSync(process.execPath, [nin, ...args], {
     encoding: 'utf8',
@@ -96,6 +103,11 @@ function run(args: string[], env: NodeJS.ProcessEnv, capture = false): string {
     stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'],
     maxBuffer: 1 << 24,
   });
+  // killed by the signal before it could catch it (while starting), or stopped by it with a checkpoint
+  if (r.signal === 'SIGINT' || r.signal === 'SIGTERM' || (r.status !== null && stoppedBySignal.has(r.status))) {
+    process.stderr.write(`study: stopped; the runs so far are kept: run the same command again to continue\n`);
+    process.exit(r.status ?? SIGNAL_EXIT_CODES[r.signal!]!);
+  }
   if (r.status !== 0) throw new Error(`nin ${args.join(' ')} exited with ${r.status}`);
   return r.stdout;
 }

@@ -1,8 +1,8 @@
 // `npm run study` as a reader of its table relies on it: every further recipe is set against the first, seed by seed,
 // with differences that are the table's own accuracies subtracted; a second run of the same command trains nothing
-// again and prints the same table.
+// again and prints the same table; stopped by Ctrl-C, it keeps what it has and the same command goes on.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,5 +44,42 @@ describe('npm run study', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /study: nin train/);
     assert.equal(r.stdout, first);
+  });
+});
+
+describe('npm run study, stopped by Ctrl-C', () => {
+  const out = mkdtempSync(join(tmpdir(), 'nin-study-stop-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+  const args = [
+    ...['--recipes', 'robust', '--seeds', '0', '--precisions', 'fp32', '--resize', '67', '--epochs', '1'],
+    ...['--batch-size', '32', '--limit-train', '1280', '--limit-test', '64', '--out', out],
+  ];
+
+  it('lets the run in progress write its checkpoint, says how to go on, and the same command then finishes it', async () => {
+    // its own process group, which a terminal's Ctrl-C signals as a whole
+    const child = spawn(process.execPath, [study, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '',
+      stopped = false;
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // a quarter of the epoch's 40 steps done: Ctrl-C
+        if (!stopped && /^epoch 1\/1 \d+\/40 /m.test(stderr) && child.pid !== undefined) {
+          stopped = true; // once: a second Ctrl-C quits at once
+          process.kill(-child.pid, 'SIGINT');
+          resolve();
+        }
+      }),
+    );
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /nin: interrupted \(SIGINT\) at epoch 1, batch \d+ of 40/);
+    assert.match(stderr, /study: stopped; the runs so far are kept: run the same command again to continue/);
+    assert.doesNotMatch(stderr, /at run \(|Error:/, 'no stack trace');
+
+    const again = spawnSync(process.execPath, [study, ...args], { encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /study: nin train --resume /);
+    assert.match(again.stdout, /\| robust \| fp32 \|/);
   });
 });
